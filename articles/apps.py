@@ -2,5 +2,6 @@ from django.apps import AppConfig
 
 
 class ArticlesConfig(AppConfig):
-    default_auto_field = 'django.db.models.BigAutoField'
-    name = 'articles'
+    default_auto_field = "django.db.models.BigAutoField"
+    name = "articles"
+    verbose_name = "Tin bài"

@@ -93,6 +93,7 @@ LANGUAGE_CODE = "vi"
 LANGUAGES = [("vi", "Tiếng Việt")]
 TIME_ZONE = "Asia/Ho_Chi_Minh"
 USE_I18N = True
+FORMAT_MODULE_PATH = ["newsroom.formats"]
 USE_TZ = True
 
 STATIC_URL = "static/"
@@ -131,6 +132,8 @@ CKEDITOR_CONFIGS = {
             ["Source"],
         ],
         "format_tags": "p;h2;h3;h4",
+        # Store letters as letters (not &agrave;…), as the sanitiser writes them, so a re-save changes nothing.
+        "entities": False,
         # CKEditor's own content filter mirrors the server allowlist (articles/sanitize.py),
         # so what the editor shows is what readers will get.
         "allowedContent": (

@@ -1,22 +1,16 @@
-"""
-URL configuration for newsroom project.
-
-The `urlpatterns` list routes URLs to views. For more information please see:
-    https://docs.djangoproject.com/en/5.2/topics/http/urls/
-Examples:
-Function views
-    1. Add an import:  from my_app import views
-    2. Add a URL to urlpatterns:  path('', views.home, name='home')
-Class-based views
-    1. Add an import:  from other_app.views import Home
-    2. Add a URL to urlpatterns:  path('', Home.as_view(), name='home')
-Including another URLconf
-    1. Import the include() function: from django.urls import include, path
-    2. Add a URL to urlpatterns:  path('blog/', include('blog.urls'))
-"""
+from django.conf import settings
+from django.conf.urls.static import static
 from django.contrib import admin
-from django.urls import path
+from django.urls import include, path
+
+from articles.upload import upload_image
 
 urlpatterns = [
-    path('admin/', admin.site.urls),
+    path("admin/", admin.site.urls),
+    path("ckeditor/upload/", upload_image, name="ckeditor_upload"),
+    path("ckeditor/", include("ckeditor_uploader.urls")),
+    path("", include("articles.urls")),
 ]
+
+# Uploaded media in development; in production the web server or object storage serves it.
+urlpatterns += static(settings.MEDIA_URL, document_root=settings.MEDIA_ROOT)
