@@ -40,5 +40,10 @@ check: $(VENV)/.dev-installed
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 
+# The whole suite on SQLite (the default), then again on PostgreSQL (pytest-django creates and drops test_newsroom).
+POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/newsroom
 pytest: $(VENV)/.dev-installed
-	$(VENV)/bin/pytest
+	$(VENV)/bin/pytest $(PYTEST_ARGS)
+	status=0; $(PY) scripts/require_service.py PostgreSQL $(POSTGRES_URL) || status=$$?; \
+	if [ $$status = 0 ]; then DATABASE_URL=$(POSTGRES_URL) $(VENV)/bin/pytest $(PYTEST_ARGS); \
+	elif [ $$status != 2 ]; then exit $$status; fi
