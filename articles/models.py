@@ -13,6 +13,14 @@ from articles.sanitize import clean_body
 from articles.text import slugify, unique_slug
 
 
+def fill_slug(instance, source):
+    """Give `instance` a unique slug made from `source` if it has none; an existing slug never changes by itself."""
+    if not instance.slug:
+        taken = type(instance).objects.exclude(pk=instance.pk).filter
+        max_length = instance._meta.get_field("slug").max_length
+        instance.slug = unique_slug(slugify(source), lambda slug: taken(slug=slug).exists(), max_length=max_length)
+
+
 class Author(models.Model):
     name = models.CharField("bút danh", max_length=120, help_text="Tên in ở cuối bài, ví dụ: THANH THY.")
     slug = models.SlugField("đường dẫn", max_length=140, unique=True, blank=True)
@@ -35,9 +43,7 @@ class Author(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            taken = Author.objects.exclude(pk=self.pk).filter
-            self.slug = unique_slug(slugify(self.name), lambda s: taken(slug=s).exists(), max_length=140)
+        fill_slug(self, self.name)
         super().save(*args, **kwargs)
 
 
@@ -55,9 +61,7 @@ class Section(models.Model):
         return self.name
 
     def save(self, *args, **kwargs):
-        if not self.slug:
-            taken = Section.objects.exclude(pk=self.pk).filter
-            self.slug = unique_slug(slugify(self.name), lambda s: taken(slug=s).exists(), max_length=100)
+        fill_slug(self, self.name)
         super().save(*args, **kwargs)
 
 
@@ -160,9 +164,7 @@ class Article(models.Model):
     def save(self, *args, **kwargs):
         # Every write path (admin, importer, shell, revision restore) passes here, so no path can skip these.
         self.body = clean_body(self.body)
-        if not self.slug:
-            taken = Article.objects.exclude(pk=self.pk).filter
-            self.slug = unique_slug(slugify(self.headline), lambda s: taken(slug=s).exists())
+        fill_slug(self, self.headline)
         super().save(*args, **kwargs)
 
     def get_absolute_url(self):
