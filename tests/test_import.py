@@ -106,14 +106,29 @@ def test_seed_parses_to_the_htx_fixture_field_by_field(htx):
     assert clean_body(parsed.body) == parsed.body
 
 
-def test_importing_the_seed_gives_the_htx_article_and_reuses_its_author(htx):
-    """The command stores what the parser read: the imported seed equals fixture article 1, under author 1."""
+def test_importing_the_seed_into_an_empty_database_gives_the_htx_article(db):
+    """The command stores what the parser read: the imported seed equals the htx fixture's article."""
+    from django.core import serializers
+
+    fixture = Path(__file__).resolve().parents[1] / "articles" / "fixtures" / "htx.json"
+    objects = {o.object._meta.model_name: o.object for o in serializers.deserialize("json", fixture.read_text())}
     output = run(SEED)
     imported = Article.objects.select_related("author").get(source_key=SEED_KEY)
-    assert_same_as_htx(imported, htx)
-    assert imported.author == htx.author
-    assert Author.objects.count() == 1
+    assert_same_as_htx(imported, objects["article"])
+    assert (imported.source_key, imported.source_checksum) == (
+        objects["article"].source_key,
+        objects["article"].source_checksum,
+    )
+    assert imported.author.name == objects["author"].name
     assert f"Tạo mới: {SEED}" in output
+
+
+def test_importing_the_seed_over_the_htx_fixture_changes_nothing(htx):
+    """The fixture records the seed as its source, so importing the seed again makes no twin."""
+    output = run(SEED)
+    assert "Không đổi" in output
+    assert list(Article.objects.values_list("pk", flat=True)) == [1]
+    assert Author.objects.count() == 1
 
 
 VARIANTS = {
