@@ -1,9 +1,12 @@
 """Newsroom settings: one module, everything deployment-specific read from the environment."""
 
 import os
+from datetime import timedelta
 from pathlib import Path
+from urllib.parse import urlsplit
 
 import dj_database_url
+from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -14,6 +17,11 @@ def env_bool(name, default=False):
     if value is None or value == "":
         return default
     return value.strip().lower() in {"1", "true", "yes", "on"}
+
+
+def env_str(name, default=""):
+    """The variable's value, or `default` when it is unset or empty (as a copied .env.example leaves it)."""
+    return os.environ.get(name) or default
 
 
 def env_list(name, default=""):
@@ -41,13 +49,26 @@ INSTALLED_APPS = [
     "django.contrib.sessions",
     "django.contrib.messages",
     "django.contrib.staticfiles",
+    "django.contrib.sitemaps",
+    "imagekit",
     "ckeditor",
     "ckeditor_uploader",
+    "csp",
+    "axes",
+    "reversion",
     "articles",
 ]
 
 MIDDLEWARE = [
+    # First, so every log line of the request (and the 503 page) carries its id.
+    "newsroom.middleware.RequestIdMiddleware",
+    # Only with DJANGO_TLS_PROXY=1: the reader's address from the proxy's X-Forwarded-For (for login throttling).
+    "newsroom.middleware.ForwardedForMiddleware",
     "django.middleware.security.SecurityMiddleware",
+    # Static files are answered here, before sessions or the database are touched.
+    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Above XFrameOptionsMiddleware, so it sees the final X-Frame-Options that frame-ancestors mirrors.
+    "newsroom.middleware.ContentSecurityPolicyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -55,6 +76,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: turns a refused login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "newsroom.urls"
@@ -69,6 +92,7 @@ TEMPLATES = [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
                 "django.contrib.messages.context_processors.messages",
+                "articles.context_processors.site",
             ],
         },
     },
@@ -77,9 +101,39 @@ TEMPLATES = [
 WSGI_APPLICATION = "newsroom.wsgi.application"
 
 # DATABASE_URL picks the database (postgres://user@host:5432/name); without it, the SQLite file beside manage.py.
+# Persistent connections are health-checked before reuse, so the site recovers by itself after a database restart.
 DATABASES = {
-    "default": dj_database_url.config(default=f"sqlite:///{BASE_DIR / 'db.sqlite3'}", conn_max_age=60),
+    "default": dj_database_url.parse(
+        env_str("DATABASE_URL", f"sqlite:///{BASE_DIR / 'db.sqlite3'}"), conn_max_age=60, conn_health_checks=True
+    ),
 }
+if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    # An unreachable server fails the request in seconds (the 503 page) instead of hanging a worker.
+    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
+        "connect_timeout", int(env_str("DJANGO_DB_CONNECT_TIMEOUT", "3"))
+    )
+
+# One cache shared by every worker process: a save in one worker must show in the others at once, so never a
+# per-process memory cache. REDIS_URL (redis://host:6379/0) selects Redis; a Redis outage only means cache misses
+# (IGNORE_EXCEPTIONS, logged), never an error page. Without it, files under DJANGO_CACHE_DIR (one machine).
+REDIS_URL = env_str("REDIS_URL")
+if REDIS_URL:
+    CACHES = {
+        "default": {
+            "BACKEND": "django_redis.cache.RedisCache",
+            "LOCATION": REDIS_URL,
+            "OPTIONS": {"SOCKET_CONNECT_TIMEOUT": 1, "SOCKET_TIMEOUT": 1, "IGNORE_EXCEPTIONS": True},
+        }
+    }
+    DJANGO_REDIS_LOG_IGNORED_EXCEPTIONS = True
+else:
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.filebased.FileBasedCache",
+            "LOCATION": env_str("DJANGO_CACHE_DIR", str(BASE_DIR / "var" / "cache")),
+            "OPTIONS": {"MAX_ENTRIES": 5000},
+        }
+    }
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -99,8 +153,53 @@ STATIC_URL = "static/"
 STATICFILES_DIRS = [BASE_DIR / "static"]
 STATIC_ROOT = BASE_DIR / "staticfiles"
 
+# The publication's name as readers, feeds, sitemaps and search engines see it (Google News matches it).
+SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
+
 MEDIA_URL = "/media/"
-MEDIA_ROOT = Path(os.environ.get("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))
+
+# Photo renditions (articles/renditions.py) are stored under MEDIA_ROOT/renditions/.
+IMAGEKIT_CACHEFILE_DIR = "renditions"
+
+# Static files: hashed, compressed copies made by collectstatic and served by WhiteNoise with a one-year
+# Cache-Control (a changed file gets a new name). Media: local disk unless DJANGO_S3_BUCKET names a bucket
+# (S3-compatible object storage through django-storages; photos are public, so plain unsigned URLs).
+STORAGES = {
+    "default": {"BACKEND": "django.core.files.storage.FileSystemStorage"},
+    "staticfiles": {"BACKEND": "whitenoise.storage.CompressedManifestStaticFilesStorage"},
+}
+S3_BUCKET = env_str("DJANGO_S3_BUCKET")
+MEDIA_ORIGINS = []  # where photos come from when not from this site (for the Content-Security-Policy)
+if S3_BUCKET:
+    S3_ENDPOINT_URL = env_str("DJANGO_S3_ENDPOINT_URL")
+    S3_CUSTOM_DOMAIN = env_str("DJANGO_S3_CUSTOM_DOMAIN")
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": S3_ENDPOINT_URL or None,
+            "region_name": env_str("DJANGO_S3_REGION") or None,
+            "custom_domain": S3_CUSTOM_DOMAIN or None,
+            # Unset: boto3's own chain (AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, instance role, ~/.aws).
+            "access_key": env_str("DJANGO_S3_ACCESS_KEY_ID") or None,
+            "secret_key": env_str("DJANGO_S3_SECRET_ACCESS_KEY") or None,
+            "querystring_auth": False,
+            "file_overwrite": False,
+            "default_acl": None,  # public reading is the bucket policy's job
+            "object_parameters": {"CacheControl": "public, max-age=31536000"},
+        },
+    }
+    if S3_CUSTOM_DOMAIN:
+        MEDIA_ORIGINS = [f"https://{S3_CUSTOM_DOMAIN}"]
+    elif S3_ENDPOINT_URL:
+        endpoint = urlsplit(S3_ENDPOINT_URL)
+        # Path-style (endpoint/bucket/key) and virtual-hosted (bucket.endpoint/key) addressing.
+        MEDIA_ORIGINS = [f"{endpoint.scheme}://{endpoint.netloc}", f"{endpoint.scheme}://{S3_BUCKET}.{endpoint.netloc}"]
+    else:
+        MEDIA_ORIGINS = [f"https://{S3_BUCKET}.s3.amazonaws.com"]  # the URL boto3 builds for AWS itself
+# Uploaded media on local disk is served by newsroom.views.serve_media (images only, never as HTML or SVG).
+SERVE_MEDIA = not S3_BUCKET
 
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
@@ -153,4 +252,99 @@ SILENCED_SYSTEM_CHECKS = [
     # before it is stored, and public pages carry a Content-Security-Policy. README ("Security") says how
     # to switch editors.
     "ckeditor.W001",
+]
+
+# HTTPS. With DEBUG off the site is taken to be reached over HTTPS: plain HTTP is redirected, cookies are Secure and
+# browsers get HSTS. DJANGO_HTTPS=0 is for plain-HTTP trials on this machine only (`make serve` on 127.0.0.1).
+# DJANGO_TLS_PROXY=1 when TLS ends at a reverse proxy in front of gunicorn: Django then believes the proxy's
+# X-Forwarded-Proto (request.is_secure) and X-Forwarded-For (the reader's address). The proxy must set both and
+# overwrite whatever the client sent. docs/DEPLOYMENT.md has an nginx example.
+HTTPS = env_bool("DJANGO_HTTPS", not DEBUG)
+TLS_PROXY = env_bool("DJANGO_TLS_PROXY", False)
+if TLS_PROXY:
+    SECURE_PROXY_SSL_HEADER = ("HTTP_X_FORWARDED_PROTO", "https")
+if HTTPS:
+    SECURE_SSL_REDIRECT = True
+    SECURE_REDIRECT_EXEMPT = [r"^healthz$"]  # load balancers probe over plain HTTP
+    SESSION_COOKIE_SECURE = True
+    CSRF_COOKIE_SECURE = True
+    SECURE_HSTS_SECONDS = int(env_str("DJANGO_HSTS_SECONDS", "31536000"))
+    SECURE_HSTS_INCLUDE_SUBDOMAINS = env_bool("DJANGO_HSTS_INCLUDE_SUBDOMAINS")
+    SECURE_HSTS_PRELOAD = env_bool("DJANGO_HSTS_PRELOAD")
+SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
+# A view that must be framed says so with @xframe_options_sameorigin; the CSP's frame-ancestors follows it.
+X_FRAME_OPTIONS = "DENY"
+
+# Content-Security-Policy (django-csp; newsroom.middleware.ContentSecurityPolicyMiddleware picks the policy).
+# Public pages: no inline script at all; a script that must be inline (JSON-LD) carries nonce="{{ request.csp_nonce }}".
+# No <style> blocks either, but style attributes are allowed: article bodies keep the image and table sizes set in
+# CKEditor, which the sanitiser reduces to width/height (articles/sanitize.py).
+_PUBLIC_CSP = {
+    "default-src": [SELF],
+    "script-src": [SELF, NONCE],
+    "style-src": [SELF],
+    "style-src-attr": [UNSAFE_INLINE],
+    "img-src": [SELF, "data:", *MEDIA_ORIGINS],
+    "object-src": [NONE],
+    "base-uri": [NONE],
+    "form-action": [SELF],
+    "frame-ancestors": [NONE],
+    "upgrade-insecure-requests": HTTPS,
+}
+CONTENT_SECURITY_POLICY = {"DIRECTIVES": _PUBLIC_CSP}
+# The admin and CKEditor's views: CKEditor 4 wires its toolbar with inline onclick handlers and javascript: links and
+# styles its editing area inline, so inline scripts and styles are allowed there (it needs no eval). Only staff reach
+# these pages and every body is sanitised server-side. No nonce here: a nonce makes browsers ignore 'unsafe-inline'.
+EDITOR_PATH_PREFIXES = ("/admin/", "/ckeditor/")
+EDITOR_CONTENT_SECURITY_POLICY = {
+    **_PUBLIC_CSP,
+    "script-src": [SELF, UNSAFE_INLINE],
+    "style-src": [SELF, UNSAFE_INLINE],
+    "img-src": [SELF, "data:", "blob:", *MEDIA_ORIGINS],
+}
+
+# Login throttling (django-axes): 5 wrong passwords for one user name from one address lock that pair for 15 minutes,
+# even against the right password. Unlock early: `manage.py axes_reset_username NAME` (docs/DEPLOYMENT.md).
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
+AXES_FAILURE_LIMIT = 5
+AXES_LOCKOUT_PARAMETERS = [["username", "ip_address"]]
+AXES_COOLOFF_TIME = timedelta(minutes=15)
+AXES_RESET_ON_SUCCESS = True
+# The lock lasts 15 minutes from the lockout, as the lockout page says; tries during it do not extend it (and are not
+# even checked against the password, so they teach an attacker nothing).
+AXES_RESET_COOL_OFF_ON_FAILURE_DURING_LOCKOUT = False
+AXES_LOCKOUT_CALLABLE = "newsroom.views.login_locked_out"
+
+# Logs: stdout, one line per record (a traceback is folded into its line), each with the request's id.
+LOGGING = {
+    "version": 1,
+    "disable_existing_loggers": False,
+    "filters": {"request_id": {"()": "newsroom.middleware.RequestIdLogFilter"}},
+    "formatters": {"one_line": {"()": "newsroom.middleware.OneLineFormatter"}},
+    "handlers": {
+        "stdout": {
+            "class": "logging.StreamHandler",
+            "stream": "ext://sys.stdout",
+            "filters": ["request_id"],
+            "formatter": "one_line",
+        }
+    },
+    "root": {"handlers": ["stdout"], "level": env_str("DJANGO_LOG_LEVEL", "INFO")},
+    "loggers": {
+        # Django's own console and mail_admins handlers are dropped: its records reach the root's stdout handler.
+        "django": {"level": "INFO"},
+        # Lockouts and repeated failures are warnings; axes' INFO lines would also land in management commands' stdout.
+        "axes": {"level": "WARNING"},
+    },
+}
+
+SILENCED_SYSTEM_CHECKS += [
+    # security.W005 (HSTS without includeSubDomains) and security.W021 (without preload): both reach beyond this
+    # site, to every subdomain of the newspaper's domain and into browsers' built-in lists, and are slow to undo.
+    # The operator opts in with DJANGO_HSTS_INCLUDE_SUBDOMAINS=1 and DJANGO_HSTS_PRELOAD=1.
+    "security.W005",
+    "security.W021",
 ]

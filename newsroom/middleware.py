@@ -1,0 +1,111 @@
+"""Request plumbing: a request id for the logs and the error pages, the reader's address behind the TLS proxy, the
+choice of Content-Security-Policy, and the one-line log format that carries the request id."""
+
+import contextlib
+import contextvars
+import ipaddress
+import logging
+import re
+import uuid
+
+from csp.constants import SELF
+from csp.middleware import CSPMiddleware
+from django.conf import settings
+from django.core.exceptions import MiddlewareNotUsed
+
+# The id of the request being handled, for log records that do not carry the request itself.
+_current_request_id = contextvars.ContextVar("request_id", default="-")
+_SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
+
+
+class RequestIdMiddleware:
+    """Give every request an id, sent back as X-Request-ID and printed on every log line and on the 503 page.
+
+    Behind the TLS proxy (DJANGO_TLS_PROXY=1) the proxy's own X-Request-ID is kept, so its access log and ours match;
+    otherwise the header comes from the client and could be used to muddle the logs, so it is ignored.
+    """
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        incoming = request.headers.get("X-Request-ID", "") if settings.TLS_PROXY else ""
+        request.id = incoming if _SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        token = _current_request_id.set(request.id)
+        try:
+            response = self.get_response(request)
+        finally:
+            _current_request_id.reset(token)
+        response["X-Request-ID"] = request.id
+        return response
+
+
+class ForwardedForMiddleware:
+    """Behind the TLS proxy, REMOTE_ADDR is the proxy: take the reader's address from X-Forwarded-For.
+
+    Only the last entry is believed: it is the one our proxy appended; anything before it came from the client and can
+    be forged. Login throttling counts failures per (user name, address), so this must be the real address.
+    """
+
+    def __init__(self, get_response):
+        if not settings.TLS_PROXY:
+            raise MiddlewareNotUsed
+        self.get_response = get_response
+
+    def __call__(self, request):
+        last = request.META.get("HTTP_X_FORWARDED_FOR", "").rpartition(",")[2].strip()
+        # No or unparsable header: the connection's address is the best there is.
+        with contextlib.suppress(ValueError):
+            request.META["REMOTE_ADDR"] = str(ipaddress.ip_address(last))
+        return self.get_response(request)
+
+
+class ContentSecurityPolicyMiddleware(CSPMiddleware):
+    """django-csp's middleware, choosing the policy by path.
+
+    Under EDITOR_PATH_PREFIXES (admin, CKEditor) the editor's policy applies unless a view set its own. frame-ancestors
+    follows X-Frame-Options, so a view marked @xframe_options_sameorigin (CKEditor's upload answer, loaded in the
+    image dialog's iframe) can be framed by this site and everything else by no one.
+    """
+
+    def get_policy_parts(self, request, response, report_only=False):
+        parts = super().get_policy_parts(request, response, report_only)
+        if report_only:  # no report-only policy is configured; keep it that way
+            return parts
+        if parts.config is None and request.path_info.startswith(settings.EDITOR_PATH_PREFIXES):
+            parts.config = settings.EDITOR_CONTENT_SECURITY_POLICY
+        if response.get("X-Frame-Options", "").upper() == "SAMEORIGIN":
+            parts.replace = {**(parts.replace or {}), "frame-ancestors": [SELF]}
+        return parts
+
+
+class RequestIdLogFilter(logging.Filter):
+    """Put the id of the request being handled on every log record (as `request_id`, "-" outside a request)."""
+
+    def filter(self, record):
+        record.request_id = getattr(getattr(record, "request", None), "id", None) or _current_request_id.get()
+        return True
+
+
+class OneLineFormatter(logging.Formatter):
+    """`time level logger [request id] message`, always on one line.
+
+    A request error (django.request, django.security) reads `METHOD path status ExceptionType: message`; for a server
+    error its traceback follows on the same line with its newlines written as `\\n`, so one failing request is one
+    line in the log.
+    """
+
+    def format(self, record):
+        request = getattr(record, "request", None)
+        status = getattr(record, "status_code", None)
+        if status is not None and hasattr(request, "method"):
+            text = f"{request.method} {request.get_full_path()} {status}"
+            if record.exc_info and record.exc_info[1] is not None:
+                text += f" {type(record.exc_info[1]).__name__}: {record.exc_info[1]}"
+        else:
+            text = record.getMessage()
+        request_id = getattr(record, "request_id", None) or _current_request_id.get()
+        line = f"{self.formatTime(record)} {record.levelname} {record.name} [{request_id}] {text}"
+        if record.exc_info and (status is None or status >= 500):  # a 4xx (bad Host header…) needs no traceback
+            line += " | " + self.formatException(record.exc_info)
+        return line.replace("\r", "").replace("\n", "\\n")
