@@ -1,0 +1,84 @@
+"""RSS 2.0 and Atom feeds: the 20 newest visible articles of the whole site, or of one section."""
+
+from django.conf import settings
+from django.contrib.syndication.views import Feed
+from django.shortcuts import get_object_or_404
+from django.urls import reverse
+from django.utils.feedgenerator import Atom1Feed, Enclosure
+
+from articles.models import Article, Section
+
+
+class LatestFeed(Feed):
+    """The whole site; `SectionFeed` passes a section to every method below."""
+
+    language = "vi"
+
+    def title(self, section=None):
+        return f"{section.name} — {settings.SITE_NAME}" if section else f"{settings.SITE_NAME} — Tin mới nhất"
+
+    def description(self, section=None):
+        where = f"chuyên mục {section.name} trên {settings.SITE_NAME}" if section else settings.SITE_NAME
+        return f"20 bài mới nhất của {where}."
+
+    def subtitle(self, section=None):  # Atom's name for the description
+        return self.description(section)
+
+    def link(self, section=None):
+        return section.get_absolute_url() if section else reverse("articles:index")
+
+    def items(self, section=None):
+        articles = Article.objects.published()
+        if section:
+            articles = articles.filter(section=section)
+        return articles.select_related("author", "section")[:20]
+
+    def get_feed(self, obj, request):
+        feed = super().get_feed(obj, request)
+        # Django makes item links absolute but passes author links and enclosure URLs through as given.
+        for item in feed.items:
+            item["author_link"] = request.build_absolute_uri(item["author_link"])
+            item["enclosures"] = [
+                Enclosure(request.build_absolute_uri(enclosure.url), enclosure.length, enclosure.mime_type)
+                for enclosure in item["enclosures"]
+            ]
+        return feed
+
+    def item_title(self, article):
+        return article.headline
+
+    def item_description(self, article):
+        return article.lead
+
+    def item_pubdate(self, article):
+        return article.published_at
+
+    def item_updateddate(self, article):
+        return article.modified_at
+
+    def item_author_name(self, article):
+        return article.author.name
+
+    def item_author_link(self, article):
+        return article.author.get_absolute_url()
+
+    def item_categories(self, article):
+        return [article.section.name] if article.section else []
+
+    def item_enclosures(self, article):
+        # The largest JPEG rendition, whose byte size was recorded when it was made: no file is opened here.
+        photo = article.photo
+        return [Enclosure(photo.largest.url, str(photo.largest.size), photo.largest.type)] if photo else []
+
+
+class LatestAtomFeed(LatestFeed):
+    feed_type = Atom1Feed
+
+
+class SectionFeed(LatestFeed):
+    def get_object(self, request, slug):
+        return get_object_or_404(Section, slug=slug)
+
+
+class SectionAtomFeed(SectionFeed):
+    feed_type = Atom1Feed

@@ -1,0 +1,148 @@
+"""Photo renditions: the one home of the sizes, formats and metadata rules for article photos.
+
+A reader never gets the photo as it was uploaded. When an article's photo is saved (``Article.save()``), or by
+``manage.py renditions`` for rows written without ``save()`` such as ``loaddata``, ``make_renditions()`` runs
+django-imagekit's pipeline over it: turned upright by its EXIF orientation, resized to each of ``WIDTHS`` (never
+enlarged), and encoded as WebP and as JPEG, with no metadata at all (no GPS position, no camera data).
+
+What was made — file names, real pixel sizes, byte counts — is recorded on the article (``Article.image_renditions``).
+Pages, feeds and metadata read ``Photo`` from that record: every ``<img>``, ``srcset``, ``og:image`` and feed
+enclosure is built from the row already loaded, with no storage call and no query per photo.
+"""
+
+import io
+import logging
+from dataclasses import dataclass
+
+from django.core.files.base import ContentFile
+from imagekit import ImageSpec
+from PIL import Image, ImageOps
+from pilkit.processors import ResizeToFit
+
+logger = logging.getLogger(__name__)
+
+WIDTHS = (320, 640, 960, 1280)
+# Content type -> (Pillow format, encoder options). The first is offered first (<source>); the last is the fallback
+# every browser, feed reader and social network understands.
+FORMATS = {
+    "image/webp": ("WEBP", {"quality": 78, "method": 6}),
+    "image/jpeg": ("JPEG", {"quality": 80, "optimize": True, "progressive": True}),
+}
+FALLBACK_TYPE = "image/jpeg"
+# The width the plain <img src> gets, for the rare client that ignores srcset.
+FALLBACK_WIDTH = 640
+
+
+class DecodeAtLeast:
+    """Let a JPEG decode at 1/2, 1/4 or 1/8 scale when even that is at least `width` on both sides (whichever side
+    becomes the width once upright): a 12-megapixel photo is then never fully decoded for a 320-pixel copy."""
+
+    def __init__(self, width):
+        self.width = width
+
+    def process(self, image):
+        image.draft(None, (self.width, self.width))
+        return image
+
+
+class Upright:
+    """Turn the image by its EXIF orientation (Pillow's own table covers every format that carries EXIF)."""
+
+    def process(self, image):
+        return ImageOps.exif_transpose(image)
+
+
+class Rendition(ImageSpec):
+    """One width in one format. imagekit names the file after the source and a hash of these settings."""
+
+    def __init__(self, source, width, content_type):
+        super().__init__(source)
+        self.processors = [DecodeAtLeast(width), Upright(), ResizeToFit(width=width, upscale=False)]
+        self.format, self.options = FORMATS[content_type]
+
+
+def make_renditions(image):
+    """Make and store every rendition of a stored photo; return the record to keep on its article.
+
+    The record is ``{"source": name, "files": [...]}``; ``files`` is empty when the photo is missing or unreadable,
+    and pages then show no figure. This never raises for a bad file: a broken photo must not stop an article saving.
+    """
+    record = {"source": image.name, "files": []}
+    try:
+        # Largest first: its real width tells which smaller widths are worth making (no upscaled twins).
+        largest = _make(image, WIDTHS[-1])
+        smaller = [width for width in WIDTHS[:-1] if width < largest[0]["width"]]
+        record["files"] = largest + [made for width in smaller for made in _make(image, width)]
+    except Exception:  # a missing file, a damaged header or a truncated stream: Pillow and storages raise many kinds
+        logger.warning("Cannot make renditions of %r", image.name, exc_info=True)
+    return record
+
+
+def _make(image, width):
+    made = []
+    for content_type in FORMATS:
+        spec = Rendition(image, width, content_type)
+        data = spec.generate().read()
+        with Image.open(io.BytesIO(data)) as result:
+            result_width, result_height = result.size
+        # Same source and settings give the same name; replace any older file so the record matches the bytes.
+        image.storage.delete(spec.cachefile_name)
+        name = image.storage.save(spec.cachefile_name, ContentFile(data))
+        made.append(
+            {"name": name, "type": content_type, "width": result_width, "height": result_height, "size": len(data)}
+        )
+    return made
+
+
+@dataclass(frozen=True)
+class RenditionFile:
+    url: str
+    type: str
+    width: int
+    height: int
+    size: int
+
+
+class Photo:
+    """An article photo's renditions as pages, feeds and metadata use them (``Article.photo``)."""
+
+    def __init__(self, files):
+        by_width = sorted(files, key=lambda file: file.width)
+        fallbacks = [file for file in by_width if file.type == FALLBACK_TYPE]
+        # <source> elements for the better formats: (content type, srcset).
+        self.sources = [
+            (content_type, _srcset(file for file in by_width if file.type == content_type))
+            for content_type in FORMATS
+            if content_type != FALLBACK_TYPE
+        ]
+        self.srcset = _srcset(fallbacks)
+        self.fallback = next((file for file in fallbacks if file.width >= FALLBACK_WIDTH), fallbacks[-1])
+        # The largest JPEG: what Open Graph, JSON-LD and feed enclosures point at; it sets the aspect ratio too.
+        self.largest = fallbacks[-1]
+
+    @classmethod
+    def of(cls, article):
+        """The photo of `article`, or None when it has none or its renditions are missing or out of date."""
+        record = article.image_renditions or {}
+        if not article.image or record.get("source") != article.image.name:
+            return None
+        url = article.image.storage.url
+        files = [
+            RenditionFile(url(f["name"]), f["type"], f["width"], f["height"], f["size"])
+            for f in record.get("files", ())
+        ]
+        if not any(file.type == FALLBACK_TYPE for file in files):
+            return None
+        return cls(files)
+
+    @property
+    def width(self):
+        return self.largest.width
+
+    @property
+    def height(self):
+        return self.largest.height
+
+
+def _srcset(files):
+    return ", ".join(f"{file.url} {file.width}w" for file in files)

@@ -1,0 +1,56 @@
+"""Sitemaps: every visible article, and the section and author pages that list at least one; a Google News sitemap
+of the last 48 hours. Nothing a reader may not see is listed (all start from `Article.objects.published()`)."""
+
+from datetime import timedelta
+
+from django.contrib.sitemaps import Sitemap
+from django.db.models import Max
+from django.utils import timezone
+
+from articles.models import Article, Author, Section, last_change
+
+
+class ArticleSitemap(Sitemap):
+    def items(self):
+        return Article.objects.published().only("slug", "published_at", "updated_at")
+
+    def lastmod(self, article):
+        return article.modified_at
+
+    def get_latest_lastmod(self):
+        # One aggregate instead of Django's default, which loads every article to find the newest.
+        return Article.objects.published().aggregate(latest=Max(last_change()))["latest"]
+
+
+class OwnerSitemap(Sitemap):
+    """Section or author pages (`model`) that list at least one visible article."""
+
+    model = None
+
+    def items(self):
+        return self.model.objects.with_visible_articles().only("slug").order_by("slug")
+
+    def lastmod(self, owner):
+        return owner.lastmod
+
+
+class SectionSitemap(OwnerSitemap):
+    model = Section
+
+
+class AuthorSitemap(OwnerSitemap):
+    model = Author
+
+
+class NewsSitemap(ArticleSitemap):
+    """Google News: articles published in the last 48 hours, at most 1,000 (templates/articles/sitemap_news.xml)."""
+
+    limit = 1000
+
+    def items(self):
+        since = timezone.now() - timedelta(hours=48)
+        return super().items().filter(published_at__gte=since).only("slug", "headline", "published_at", "updated_at")
+
+
+SITEMAPS = {"articles": ArticleSitemap, "sections": SectionSitemap, "authors": AuthorSitemap}
+NEWS_SITEMAPS = {"news": NewsSitemap}
