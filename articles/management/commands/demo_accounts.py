@@ -1,21 +1,37 @@
 from django.conf import settings
 from django.contrib.auth import get_user_model
-from django.contrib.auth.models import Permission
+from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
+from articles.models import Author
+from articles.workflow import EDITORS, REPORTERS
+
 DEMO_EDITOR = {"username": "bientap", "password": "newsroom-demo"}
+DEMO_REPORTER = {"username": "phongvien", "password": "newsroom-demo"}
+DEMO_REPORTER_BYLINE = "PHÓNG VIÊN DEMO"
 
 
 class Command(BaseCommand):
-    help = "Tạo tài khoản biên tập viên demo (chỉ khi DEBUG bật — không bao giờ trên máy chủ thật)."
+    help = (
+        "Tạo tài khoản demo: một biên tập viên và một phóng viên (chỉ khi DEBUG bật — không bao giờ trên máy chủ thật)."
+    )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("Từ chối tạo tài khoản demo khi DEBUG tắt: mật khẩu demo được công bố trong README.")
-        user, created = get_user_model().objects.get_or_create(username=DEMO_EDITOR["username"])
+        self.account(DEMO_EDITOR, EDITORS, "biên tập")
+        reporter = self.account(DEMO_REPORTER, REPORTERS, "phóng viên")
+        # The reporter's byline is linked to the account, so the articles signed with it count as theirs.
+        Author.objects.get_or_create(user=reporter, defaults={"name": DEMO_REPORTER_BYLINE})
+
+    def account(self, credentials, group_name, role):
+        user, created = get_user_model().objects.get_or_create(username=credentials["username"])
         user.is_staff = True
-        user.set_password(DEMO_EDITOR["password"])
+        user.set_password(credentials["password"])
         user.save()
-        user.user_permissions.set(Permission.objects.filter(content_type__app_label="articles"))
+        # The role comes from the group alone (made by migration 0004), so the demo shows what a real account gets.
+        user.user_permissions.clear()
+        user.groups.set([Group.objects.get(name=group_name)])
         verb = "Đã tạo" if created else "Đã đặt lại"
-        self.stdout.write(f"{verb} tài khoản biên tập demo: {DEMO_EDITOR['username']} / {DEMO_EDITOR['password']}")
+        self.stdout.write(f"{verb} tài khoản {role} demo: {credentials['username']} / {credentials['password']}")
+        return user

@@ -1,0 +1,79 @@
+from django import forms
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.html import format_html
+
+from articles.models import Article
+from articles.revisions import version_opened_at
+from articles.workflow import display_name
+
+
+class ArticleAdminForm(forms.ModelForm):
+    """The admin's article form. It carries the version it was opened at and refuses to save over a newer one,
+    re-showing everything that was typed with who saved in between, when, and a link to what they changed."""
+
+    # No Meta: the admin builds the form for Article with the fields of its fieldsets.
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    # An autosave the user chose to restore (ArticleAdmin.get_form): it fills the form, and only Save stores it.
+    restored = {}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        if self.instance.pk:
+            self.fields["opened_version"].initial = self.instance.version
+        if not self.is_bound:
+            self.initial.update(self.restored)
+
+    def clean(self):
+        cleaned = super().clean()
+        # The admin loaded self.instance from the database for this request: its version is the current one.
+        # Article.save() checks again in the UPDATE itself, for a save that lands between here and there.
+        if self.instance.pk and cleaned.get("opened_version") != self.instance.version:
+            opened = cleaned.get("opened_version")
+            # Saving again after reading the message is a deliberate choice: the other save stays in the history.
+            self.data = self.data.copy()
+            self.data["opened_version"] = self.instance.version
+            raise forms.ValidationError(self.conflict_message(opened), code="stale")
+        return cleaned
+
+    def conflict_message(self, opened):
+        article = self.instance
+        who = display_name(article.updated_by) if article.updated_by else "một người khác (ngoài trang quản trị)"
+        when = formats.date_format(timezone.localtime(article.updated_at), "H:i:s d/m/Y")
+        version = version_opened_at(article.pk, opened) if opened else None
+        if version:
+            link = reverse("admin:articles_article_revision", args=[article.pk, version.pk])
+        else:
+            link = reverse("admin:articles_article_history", args=[article.pk])
+        photo = " Ảnh bạn vừa chọn chưa được tải lên: hãy chọn lại." if self.files.get("image") else ""
+        return format_html(
+            "Bài này đã được <strong>{}</strong> lưu lúc {} trong khi bạn đang sửa, nên bản của bạn chưa được lưu "
+            "— mọi thứ bạn gõ vẫn còn nguyên bên dưới.{} "
+            '<a href="{}">Xem khác biệt</a> giữa bản bạn mở và bản vừa được lưu, giữ lại những gì cần, rồi bấm '
+            "Lưu lần nữa để lưu bản của bạn (bản của họ vẫn còn trong lịch sử).",
+            who,
+            when,
+            photo,
+            link,
+        )
+
+
+class ShareLinkForm(forms.Form):
+    hours = forms.TypedChoiceField(
+        label="Mở được trong",
+        choices=[(1, "1 giờ"), (24, "1 ngày"), (72, "3 ngày"), (168, "7 ngày")],
+        coerce=int,
+        initial=24,
+    )
+
+
+class AutosaveForm(forms.Form):
+    """What the autosave script posts: the typed text (never the photo file), within the article's own limits."""
+
+    FIELDS = ["headline", "lead", "body", "image_caption", "image_credit", "image_alt"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        for name, field in forms.fields_for_model(Article, fields=self.FIELDS).items():
+            field.required = False  # half-typed is exactly what an autosave is for
+            self.fields[name] = field

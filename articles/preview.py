@@ -1,0 +1,99 @@
+"""Previews: the article as readers will see it, before they can.
+
+``ArticlePreviewView`` is "Xem trước" on the admin form: GET shows the saved article, POST (the form's button)
+shows what is typed, saving nothing. ``SharedPreviewView`` opens a draft through a signed, expiring, revocable
+``PreviewLink`` for someone without an account. Both render the public template (via ``ArticleDetailView``) with
+the not-yet-public banner, ``noindex`` and no caching anywhere.
+"""
+
+from django.contrib.auth.mixins import LoginRequiredMixin
+from django.core.exceptions import PermissionDenied
+from django.forms import modelform_factory
+from django.http import Http404
+from django.shortcuts import get_object_or_404
+from django.utils.cache import add_never_cache_headers
+from django.views.generic import DetailView
+
+from articles import workflow
+from articles.models import Article, PreviewLink
+from articles.sanitize import clean_body
+from articles.text import slugify
+from articles.views import ArticleDetailView
+
+# What the form's preview takes from the typed form; the photo shown is the saved one (an upload is not stored).
+TYPED_FIELDS = [
+    "headline",
+    "slug",
+    "lead",
+    "body",
+    "image_caption",
+    "image_credit",
+    "image_alt",
+    "author",
+    "section",
+    "status",
+    "published_at",
+    "unpublish_at",
+]
+
+
+class PreviewPage(ArticleDetailView):
+    """The public article page for an object found by id or token (never by slug), never cached or indexed."""
+
+    def get(self, request, *args, **kwargs):
+        return DetailView.get(self, request, *args, **kwargs)  # no old-slug redirects: previews are not found by slug
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        add_never_cache_headers(response)  # private, no-store: the draft stays out of every shared cache
+        response["X-Robots-Tag"] = "noindex, nofollow"
+        return response
+
+    def hidden(self, article):
+        article.is_visible = False  # the page says "not public yet" even when the saved article is live
+        return article
+
+
+class ArticlePreviewView(LoginRequiredMixin, PreviewPage):
+    http_method_names = ["get", "post"]
+
+    def get_object(self, queryset=None):
+        user = self.request.user
+        if "pk" in self.kwargs:
+            article = get_object_or_404(Article.objects.select_related("author", "section"), pk=self.kwargs["pk"])
+            if not (user.has_perm("articles.view_article") and workflow.may_view(user, article)):
+                raise PermissionDenied
+        elif user.has_perm("articles.add_article"):
+            article = Article()
+        else:
+            raise PermissionDenied
+        if self.request.method == "POST":
+            self.take_typed(article)
+        return self.hidden(article)
+
+    def post(self, request, *args, **kwargs):
+        return self.get(request, *args, **kwargs)
+
+    def take_typed(self, article):
+        """Put what the form holds onto the unsaved article; fields that do not validate keep their saved value."""
+        fields = [f for f in TYPED_FIELDS if f not in workflow.readonly_fields(self.request.user)]
+        form = modelform_factory(Article, fields=fields)(self.request.POST, instance=article)
+        form.is_valid()  # fills the instance with every valid field; errors belong to the real save, not here
+        article.body = clean_body(article.body)  # marked safe in the template: sanitised exactly as save() does
+        article.slug = article.slug or slugify(article.headline) or "xem-truoc"
+
+
+class SharedPreviewView(PreviewPage):
+    """/xem-truoc/chia-se/<token>/: a draft for someone without an account, while its link is active."""
+
+    def get_object(self, queryset=None):
+        links = PreviewLink.objects.active().select_related("article__author", "article__section")
+        link = links.filter(pk=PreviewLink.pk_from_token(self.kwargs["token"])).first()
+        if link is None:
+            raise Http404("Liên kết xem trước đã hết hạn, bị thu hồi, hoặc bài đã xuất bản.")
+        return self.hidden(link.article)
+
+    def render_to_response(self, context, **response_kwargs):
+        response = super().render_to_response(context, **response_kwargs)
+        response["Referrer-Policy"] = "no-referrer"  # links in the body must not leak the token to other sites
+        return response

@@ -1,0 +1,209 @@
+"""Revisions of articles (django-reversion): every save is recorded, and any revision can be compared and restored.
+
+The admin's views open a revision themselves (``VersionAdmin``: the user and the change message). Every other
+save — the importer, the shell, a script, a fixture — is caught by ``record_save``, which opens a revision when
+none is active, so callers need to know nothing about revisions.
+
+Restoring and recovering never use reversion's raw ``revert()``: they copy the stored fields onto an article and
+call ``Article.save()``, so the body is sanitised again, the version is checked, and the restore is itself a new
+revision.
+"""
+
+import re
+from difflib import SequenceMatcher
+
+import reversion
+from django.contrib.auth import get_user_model
+from django.core.exceptions import ObjectDoesNotExist
+from django.db.models.signals import post_save
+from django.utils import formats, timezone
+from reversion.models import Version
+
+from articles.models import Article, Author, Section
+from articles.sanitize import html_to_text
+from articles.workflow import PUBLISHING_FIELDS, can_publish
+
+# Derived columns are rebuilt by save(); storing them would only make every revision bigger.
+reversion.register(Article, exclude=["search_headline", "search_text", "image_renditions"])
+
+SAVED_OUTSIDE_ADMIN = "Lưu ngoài trang quản trị (nhập bài, dòng lệnh hoặc fixture)."
+TEXT_FIELDS = ["headline", "lead", "body"]
+CONTENT_FIELDS = [
+    *TEXT_FIELDS,
+    "image",
+    "image_width",
+    "image_height",
+    "image_caption",
+    "image_credit",
+    "image_alt",
+    "author",
+    "section",
+]
+COMPARED_FIELDS = [*CONTENT_FIELDS, *PUBLISHING_FIELDS, "slug"]
+_BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|tr|caption|table)\s*>", re.IGNORECASE)
+_TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
+
+
+class RestoreError(Exception):
+    """A revision cannot be brought back; the message says why, in Vietnamese."""
+
+
+def record_save(sender, instance, **kwargs):
+    """Open a revision for a save made outside any revision block (import, shell, fixture)."""
+    if reversion.is_active():
+        return  # reversion's own receiver adds the article to the open revision
+    with reversion.create_revision():
+        reversion.set_comment(SAVED_OUTSIDE_ADMIN)
+        reversion.add_to_revision(instance)
+
+
+post_save.connect(record_save, sender=Article, dispatch_uid="articles.revisions.record_save")
+
+
+def versions_of(article_id):
+    """An article's revisions, newest first, with who saved them."""
+    return Version.objects.get_for_object_reference(Article, article_id).select_related("revision__user")
+
+
+def article_at(version):
+    """An unsaved Article holding the fields stored in `version` (same primary key)."""
+    names = {field.attname for field in Article._meta.concrete_fields}
+    return Article(**{name: value for name, value in version.field_dict.items() if name in names})
+
+
+def version_opened_at(article_id, number):
+    """The revision that recorded `Article.version == number`, if there is one (for the conflict message)."""
+    for version in versions_of(article_id)[:50]:
+        if version.field_dict.get("version") == number:
+            return version
+    return None
+
+
+def restore(article, version, user):
+    """Bring `article` back to `version`'s content, as a new revision by `user`; the URL (slug) stays.
+
+    Only someone who may publish restores the publishing fields (status, times): a reporter restoring an old
+    published revision of their draft gets its words back, not a published article.
+    """
+    old = article_at(version)
+    names = CONTENT_FIELDS + (PUBLISHING_FIELDS if can_publish(user) else [])
+    if old.author_id and not Author.objects.filter(pk=old.author_id).exists():
+        names.remove("author")
+    for name in names:
+        field = Article._meta.get_field(name)
+        if name == "image" and article.image.name == old.image.name:
+            continue  # re-assigning a file makes Django reopen it to measure it
+        setattr(article, field.attname, getattr(old, field.attname))
+    if article.section_id and not Section.objects.filter(pk=article.section_id).exists():
+        article.section = None
+    return _save_by(article, user, f"Khôi phục bản lưu lúc {when(version.revision.date_created)}.")
+
+
+def recover(version, user):
+    """Bring a deleted article back from its last revision, with the same id so its history follows it."""
+    article = article_at(version)
+    if Article.objects.filter(pk=article.pk).exists():
+        raise RestoreError("Bài này chưa bị xoá, không cần khôi phục.")
+    if not Author.objects.filter(pk=article.author_id).exists():
+        raise RestoreError("Tác giả của bài đã bị xoá; hãy tạo lại tác giả trước khi khôi phục bài.")
+    if article.section_id and not Section.objects.filter(pk=article.section_id).exists():
+        article.section = None
+    if Article.objects.filter(slug=article.slug).exists():
+        article.slug = ""  # another article took the URL meanwhile; save() makes a fresh one
+    user_model = get_user_model()
+    for name in ("created_by_id", "updated_by_id"):
+        if getattr(article, name) and not user_model.objects.filter(pk=getattr(article, name)).exists():
+            setattr(article, name, None)
+    return _save_by(article, user, f"Khôi phục bài đã xoá (bản lưu lúc {when(version.revision.date_created)}).")
+
+
+def _save_by(article, user, comment):
+    """Save through Article.save() as one revision by `user`, saying what happened."""
+    article.updated_by = user
+    with reversion.create_revision():
+        reversion.set_user(user)
+        reversion.set_comment(comment)
+        article.save()
+    return article
+
+
+def changes(old, new):
+    """What differs between two articles, field by field, for people: word-level marks for the texts
+    (body as plain text, one paragraph a line), before → after for the rest. Unchanged fields are left out."""
+    rows = []
+    for name in COMPARED_FIELDS:
+        field = Article._meta.get_field(name)
+        label = str(field.verbose_name).capitalize()
+        if name in TEXT_FIELDS:
+            before, after = _text(old, name), _text(new, name)
+            if before != after:
+                rows.append({"label": label, "diff": word_diff(before, after)})
+        else:
+            before, after = _display(old, name), _display(new, name)
+            if before != after:
+                rows.append({"label": label, "before": before, "after": after})
+    return rows
+
+
+def word_diff(before, after):
+    """[(op, text)] with op "" (kept), "del" or "ins", diffing word by word so a small edit stays small.
+
+    Replaced words separated only by spaces read as one change ("<del>đã lưu</del><ins>đang gõ</ins>"),
+    not as alternating fragments."""
+    a, b = _TOKEN.findall(before), _TOKEN.findall(after)
+    ops = SequenceMatcher(None, a, b, autojunk=False).get_opcodes()
+    segments, removed, added = [], [], []
+
+    def flush():
+        if removed:
+            segments.append(("del", "".join(removed)))
+        if added:
+            segments.append(("ins", "".join(added)))
+        removed.clear()
+        added.clear()
+
+    for index, (tag, i1, i2, j1, j2) in enumerate(ops):
+        if tag != "equal":
+            removed.extend(a[i1:i2])
+            added.extend(b[j1:j2])
+            continue
+        kept = "".join(a[i1:i2])
+        next_is_replace = index + 1 < len(ops) and ops[index + 1][0] == "replace"
+        if removed and added and next_is_replace and not kept.strip():
+            removed.append(kept)
+            added.append(kept)
+            continue
+        flush()
+        segments.append(("", kept))
+    flush()
+    return segments
+
+
+def _text(article, name):
+    value = getattr(article, name) or ""
+    if name != "body":
+        return value
+    paragraphs = (html_to_text(part) for part in _BLOCK_END.split(value))
+    return "\n".join(paragraph for paragraph in paragraphs if paragraph)
+
+
+def _display(article, name):
+    field = Article._meta.get_field(name)
+    if field.choices:
+        return getattr(article, f"get_{name}_display")()
+    if field.is_relation:
+        try:
+            value = getattr(article, name)
+        except ObjectDoesNotExist:
+            return "(đã xoá)"
+    else:
+        value = getattr(article, field.attname)
+    if name == "image":
+        return value.name or "—"
+    if hasattr(value, "tzinfo"):
+        return when(value)
+    return "—" if value in (None, "") else str(value)
+
+
+def when(moment):
+    return formats.date_format(timezone.localtime(moment), "d/m/Y H:i")
