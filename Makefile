@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run test lint check pytest
+.PHONY: run serve test lint check pytest
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -25,8 +25,26 @@ run: export DJANGO_DEBUG = 1
 run: $(VENV)/.runtime-installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py loaddata htx
+	$(PY) manage.py load_demo
+	$(PY) manage.py renditions
 	$(PY) manage.py demo_accounts
 	$(PY) manage.py runserver $(HOST):$(PORT)
+
+# Production-like: DEBUG off, static files collected (hashed, compressed) and served by WhiteNoise, gunicorn with
+# WEB_CONCURRENCY workers (default 2). Needs DJANGO_SECRET_KEY. HTTP is redirected to HTTPS unless DJANGO_HTTPS=0
+# (plain-HTTP trials on this machine). Every variable: .env.example and docs/DEPLOYMENT.md.
+WEB_CONCURRENCY ?= 2
+serve: export DJANGO_DEBUG = 0
+serve: $(VENV)/.runtime-installed
+	@if [ -z "$${DJANGO_SECRET_KEY:-}" ]; then \
+		echo "*** make serve needs DJANGO_SECRET_KEY (50+ random characters; see .env.example), for example:" >&2; \
+		echo '    export DJANGO_SECRET_KEY="$$(python3 -c "import secrets; print(secrets.token_urlsafe(50))")"' >&2; \
+		exit 1; \
+	fi
+	$(PY) manage.py collectstatic --noinput --verbosity 0
+	$(PY) manage.py migrate --noinput
+	exec $(VENV)/bin/gunicorn newsroom.wsgi --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) \
+		--access-logfile - --error-logfile - --no-control-socket
 
 # Checks run with DEBUG off, as production does; this key exists only for them.
 check pytest: export DJANGO_SECRET_KEY ?= tests-only-not-a-secret
@@ -40,10 +58,24 @@ check: $(VENV)/.dev-installed
 	$(PY) manage.py check --fail-level WARNING
 	$(PY) manage.py makemigrations --check --dry-run
 
-# The whole suite on SQLite (the default), then again on PostgreSQL (pytest-django creates and drops test_newsroom).
+# $(call with-service,NAME,URL,COMMAND): run COMMAND when the service answers at URL. When it does not,
+# scripts/require_service.py says so and fails (always in CI), or skips with NEWSROOM_SKIP_SERVICES=1.
+with-service = status=0; $(PY) scripts/require_service.py $(1) $(2) || status=$$?; \
+	if [ $$status = 0 ]; then $(3); elif [ $$status != 2 ]; then exit $$status; fi
+
+# The whole suite on SQLite (the default), then again on PostgreSQL (pytest-django creates and drops test_newsroom),
+# then the cache tests (tests/test_*cache*.py) with the cache in Redis (each test only touches keys of its own).
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/newsroom
-pytest: $(VENV)/.dev-installed
+REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
+# The browser tests (tests/browser/) test the UI, so they run in the SQLite pass only.
+pytest: $(VENV)/.dev-installed browser-deps
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
-	status=0; $(PY) scripts/require_service.py PostgreSQL $(POSTGRES_URL) || status=$$?; \
-	if [ $$status = 0 ]; then DATABASE_URL=$(POSTGRES_URL) $(VENV)/bin/pytest $(PYTEST_ARGS); \
-	elif [ $$status != 2 ]; then exit $$status; fi
+	$(call with-service,PostgreSQL,$(POSTGRES_URL),DATABASE_URL=$(POSTGRES_URL) $(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS))
+	$(call with-service,Redis,$(REDIS_TEST_URL),REDIS_URL=$(REDIS_TEST_URL) $(VENV)/bin/pytest $(PYTEST_ARGS) \
+		$(wildcard tests/test_*cache*.py))
+
+# What the browser tests need besides Python packages: Debian's Chromium (apt) and axe-core (npm ci); never a
+# downloaded browser. Installs only what is missing.
+.PHONY: browser-deps
+browser-deps:
+	bash scripts/ensure_browser.sh

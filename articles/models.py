@@ -3,12 +3,17 @@ from pathlib import PurePosixPath
 
 from ckeditor_uploader.fields import RichTextUploadingField
 from django.conf import settings
-from django.db import models
-from django.db.models import BooleanField, ExpressionWrapper, Q
+from django.core import signing
+from django.db import models, transaction
+from django.db.models import BooleanField, ExpressionWrapper, F, Max, Q
+from django.db.models.functions import Greatest
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
+from articles import search
 from articles.images import ImageField
+from articles.renditions import Photo, make_renditions
 from articles.sanitize import clean_body
 from articles.text import slugify, unique_slug
 
@@ -19,6 +24,20 @@ def fill_slug(instance, source):
         taken = type(instance).objects.exclude(pk=instance.pk).filter
         max_length = instance._meta.get_field("slug").max_length
         instance.slug = unique_slug(slugify(source), lambda slug: taken(slug=slug).exists(), max_length=max_length)
+
+
+def last_change(prefix=""):
+    """SQL for when a reader last saw an article change: its last edit, or its publication if that came later
+    (a scheduled article appears without a save). `Article.modified_at` is the same rule on a loaded row."""
+    return Greatest(f"{prefix}updated_at", f"{prefix}published_at")
+
+
+class ArticleOwnerQuerySet(models.QuerySet):
+    """Authors and sections: the things that have a page listing their articles."""
+
+    def with_visible_articles(self):
+        """Only those with at least one visible article, annotated with `lastmod`, when one last changed."""
+        return self.filter(articles__in=Article.objects.published()).annotate(lastmod=Max(last_change("articles__")))
 
 
 class Author(models.Model):
@@ -34,6 +53,8 @@ class Author(models.Model):
         help_text="Tài khoản của phóng viên mang bút danh này (không bắt buộc).",
     )
 
+    objects = ArticleOwnerQuerySet.as_manager()
+
     class Meta:
         ordering = ["name"]
         verbose_name = "tác giả"
@@ -46,11 +67,16 @@ class Author(models.Model):
         fill_slug(self, self.name)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("articles:author", kwargs={"slug": self.slug})
+
 
 class Section(models.Model):
     name = models.CharField("tên chuyên mục", max_length=80, unique=True)
     slug = models.SlugField("đường dẫn", max_length=100, unique=True, blank=True)
     position = models.PositiveSmallIntegerField("thứ tự", default=0, help_text="Số nhỏ đứng trước trên thanh menu.")
+
+    objects = ArticleOwnerQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -64,12 +90,17 @@ class Section(models.Model):
         fill_slug(self, self.name)
         super().save(*args, **kwargs)
 
+    def get_absolute_url(self):
+        return reverse("articles:section", kwargs={"slug": self.slug})
+
 
 class ArticleQuerySet(models.QuerySet):
     @staticmethod
     def _visible(now=None):
-        """The one rule for what a reader may see: published, and published at or before now."""
-        return Q(status=Article.Status.PUBLISHED, published_at__lte=now or timezone.now())
+        """The one rule for what a reader may see: published, published at or before now, and not yet taken down."""
+        now = now or timezone.now()
+        not_taken_down = Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now)
+        return Q(status=Article.Status.PUBLISHED, published_at__lte=now) & not_taken_down
 
     def published(self):
         """Articles a reader may see. Every public page, feed, sitemap and search starts here."""
@@ -79,12 +110,32 @@ class ArticleQuerySet(models.QuerySet):
         """Annotate `is_visible` with the same rule, for screens that show drafts beside published articles."""
         return self.annotate(is_visible=ExpressionWrapper(self._visible(), output_field=BooleanField()))
 
+    def related_to(self, article, count=4):
+        """Up to `count` other articles of `article`'s section, newest first (none when it has no section)."""
+        if article.section_id is None:
+            return self.none()
+        return self.filter(section_id=article.section_id).exclude(pk=article.pk).select_related("author")[:count]
+
+    def search(self, query):
+        """Articles holding every word of `query` (accents, case and đ ignored), headline matches first, then newest.
+
+        Returns a `search.SearchResults` sequence for Paginator, not a queryset: filter and select_related first."""
+        return search.search(self, query)
+
 
 def article_image_path(article, filename):
     """Uploads get a slugged, random name: nothing an uploader types can escape the media root."""
     suffix = PurePosixPath(filename).suffix.lower()[:6]
     stem = slugify(article.headline, max_length=60) or "anh"
     return f"articles/{timezone.now():%Y/%m}/{stem}-{uuid.uuid4().hex[:10]}{suffix}"
+
+
+class EditConflict(Exception):
+    """Article.save() found the row saved by someone else since this instance was loaded; nothing was written."""
+
+    def __init__(self, article):
+        super().__init__(f"Article {article.pk} changed since version {article.version} was loaded.")
+        self.article = article
 
 
 class Article(models.Model):
@@ -119,6 +170,8 @@ class Article(models.Model):
     image_alt = models.CharField(
         "mô tả ảnh (alt)", max_length=255, blank=True, help_text="Cho người đọc bằng trình đọc màn hình."
     )
+    # What articles/renditions.py made of the photo (file names, sizes, bytes), so pages need no storage call.
+    image_renditions = models.JSONField(default=dict, blank=True, editable=False)
     author = models.ForeignKey(Author, verbose_name="tác giả", on_delete=models.PROTECT, related_name="articles")
     section = models.ForeignKey(
         Section,
@@ -136,11 +189,38 @@ class Article(models.Model):
         default=timezone.now,
         help_text="Một thời điểm trong tương lai nghĩa là hẹn giờ xuất bản.",
     )
+    unpublish_at = models.DateTimeField(
+        "gỡ bài lúc",
+        null=True,
+        blank=True,
+        help_text="Không bắt buộc. Từ thời điểm này bài tự ẩn khỏi trang như khi bị gỡ.",
+    )
     # Set by the importer: which source file made this article, and the checksum of the version it made.
     source_key = models.CharField(max_length=200, null=True, blank=True, unique=True, editable=False)
     source_checksum = models.CharField(max_length=64, blank=True, editable=False)
+    # Folded words for search (articles/search.py), refreshed on every save; the database indexes them.
+    search_headline = models.TextField(default="", editable=False)
+    search_text = models.TextField(default="", editable=False)
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người tạo",
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+    )
+    updated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người sửa cuối",
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+    )
+    # Optimistic lock: save() writes only if the row still has the version this instance was loaded with.
+    version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
@@ -155,8 +235,16 @@ class Article(models.Model):
                 condition=~Q(status="published") | Q(published_at__isnull=False),
                 name="published_article_has_time",
                 violation_error_message="Bài đã xuất bản phải có thời gian xuất bản.",
-            )
+            ),
+            models.CheckConstraint(
+                condition=Q(unpublish_at__isnull=True)
+                | Q(published_at__isnull=True)
+                | Q(unpublish_at__gt=F("published_at")),
+                name="unpublish_after_publish",
+                violation_error_message="Thời điểm gỡ bài phải sau thời gian xuất bản.",
+            ),
         ]
+        permissions = [("publish_article", "Có thể xuất bản, gỡ, hẹn giờ và khôi phục bài viết")]
 
     def __str__(self):
         return self.headline
@@ -165,7 +253,126 @@ class Article(models.Model):
         # Every write path (admin, importer, shell, revision restore) passes here, so no path can skip these.
         self.body = clean_body(self.body)
         fill_slug(self, self.headline)
-        super().save(*args, **kwargs)
+        self.fill_search_columns()
+        if kwargs.get("update_fields") is None:
+            self.refresh_renditions()
+        loaded_version = self.version
+        try:
+            with transaction.atomic():
+                old_slug = None if self._state.adding else self._claim_next_version()
+                super().save(*args, **kwargs)
+                if old_slug and old_slug != self.slug:
+                    OldSlug.objects.update_or_create(slug=old_slug, defaults={"article": self})
+                    OldSlug.objects.filter(slug=self.slug).delete()
+        except BaseException:
+            self.version = loaded_version  # the database rolled back; the instance must match it again
+            raise
 
     def get_absolute_url(self):
         return reverse("articles:detail", kwargs={"slug": self.slug})
+
+    def refresh_renditions(self):
+        """Make the photo's renditions unless they were made from this very file; True if the record changed."""
+        record = self.image_renditions or {}
+        if record.get("source", "") == (self.image.name or "") and (record.get("files") or not self.image):
+            return False
+        if self.image and not self.image._committed:
+            # What FileField.pre_save would do a moment later: renditions are named after the stored file's name.
+            self.image.save(self.image.name, self.image.file, save=False)
+        self.image_renditions = make_renditions(self.image) if self.image else {}
+        self.__dict__.pop("photo", None)
+        return True
+
+    @cached_property
+    def photo(self):
+        """The photo's renditions (articles/renditions.py), or None: then pages show no figure."""
+        return Photo.of(self)
+
+    @property
+    def modified_at(self):
+        """When a reader last saw this article change; `last_change()` is the same rule in SQL."""
+        return max(filter(None, (self.updated_at, self.published_at)), default=None)
+
+    def fill_search_columns(self):
+        """Refresh the search columns from headline, lead and body; bulk writers call this as save() does."""
+        self.search_headline, self.search_text = search.index_columns(self.headline, self.lead, self.body)
+
+    def _claim_next_version(self):
+        """Bump the row's version if it still is ours (one UPDATE, so it holds under concurrent saves); return
+        the slug stored before this save. Raise EditConflict, writing nothing, if someone saved in between."""
+        claimed = Article.objects.filter(pk=self.pk, version=self.version).update(version=F("version") + 1)
+        if not claimed:
+            raise EditConflict(self)
+        self.version += 1
+        return Article.objects.filter(pk=self.pk).values_list("slug", flat=True).get()
+
+
+class OldSlug(models.Model):
+    """A slug an article had before: its old URL answers 301 to the current one while the article is visible."""
+
+    slug = models.SlugField("đường dẫn cũ", max_length=200, unique=True)
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
+
+    class Meta:
+        verbose_name = "đường dẫn cũ"
+        verbose_name_plural = "đường dẫn cũ"
+
+    def __str__(self):
+        return self.slug
+
+
+class Autosave(models.Model):
+    """What a user typed in an article's form (article None: a new one), kept apart until they save the article."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.CASCADE, related_name="+")
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, null=True, related_name="autosaves")
+    data = models.JSONField()
+    saved_at = models.DateTimeField(auto_now=True)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "article"], condition=Q(article__isnull=False), name="one_autosave_per_article"
+            ),
+            models.UniqueConstraint(fields=["user"], condition=Q(article__isnull=True), name="one_autosave_per_new"),
+        ]
+
+    def __str__(self):
+        return f"{self.user} — {self.article or 'bài mới'}"
+
+
+class PreviewLinkQuerySet(models.QuerySet):
+    def active(self):
+        """Links that still open: not revoked, not expired, and the article still a draft."""
+        return self.filter(revoked_at__isnull=True, expires_at__gt=timezone.now(), article__status=Article.Status.DRAFT)
+
+
+class PreviewLink(models.Model):
+    """A signed link that lets someone without an account read one draft until it expires or is revoked."""
+
+    SALT = "articles.PreviewLink"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="preview_links")
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    created_at = models.DateTimeField(auto_now_add=True)
+    expires_at = models.DateTimeField("hết hạn lúc")
+    revoked_at = models.DateTimeField("thu hồi lúc", null=True, blank=True)
+
+    objects = PreviewLinkQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+
+    def __str__(self):
+        return f"Liên kết xem trước: {self.article}"
+
+    def get_absolute_url(self):
+        return reverse("articles:shared_preview", kwargs={"token": signing.Signer(salt=self.SALT).sign(str(self.pk))})
+
+    @classmethod
+    def pk_from_token(cls, token):
+        """The link id a token was signed for, or None for anything forged or mangled."""
+        try:
+            return int(signing.Signer(salt=cls.SALT).unsign(token))
+        except (signing.BadSignature, ValueError):
+            return None

@@ -1,7 +1,10 @@
+from django.http import Http404, HttpResponsePermanentRedirect
+from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 
-from articles.models import Article
+from articles import search
+from articles.models import Article, Author, Section
 
 
 class ArticleListView(ListView):
@@ -12,19 +15,43 @@ class ArticleListView(ListView):
         return Article.objects.published().select_related("author")
 
 
+class ArticlesOfView(ArticleListView):
+    """The visible articles of one section or author (`owner_model`), found by slug; 404 for an unknown one."""
+
+    owner_model = None
+
+    def get_queryset(self):
+        self.owner = get_object_or_404(self.owner_model, slug=self.kwargs["slug"])
+        return super().get_queryset().filter(**{self.owner_model._meta.model_name: self.owner})
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(**{self.owner_model._meta.model_name: self.owner}, **kwargs)
+
+
+class SectionView(ArticlesOfView):
+    owner_model = Section
+    template_name = "articles/section_detail.html"
+
+
+class AuthorView(ArticlesOfView):
+    owner_model = Author
+    template_name = "articles/author_detail.html"
+
+
 class ArticleDetailView(DetailView):
     context_object_name = "article"
 
     def get_queryset(self):
         if self.request.user.has_perm("articles.change_article"):
             # Staff who may edit articles can open drafts and scheduled ones (with a banner); nobody else can.
-            return Article.objects.with_visibility().select_related("author")
-        return Article.objects.published().select_related("author")
+            return Article.objects.with_visibility().select_related("author", "section")
+        return Article.objects.published().select_related("author", "section")
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["is_preview"] = not getattr(self.object, "is_visible", True)
         context["share_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
+        context["related"] = Article.objects.published().related_to(self.object)
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -32,3 +59,27 @@ class ArticleDetailView(DetailView):
         if context["is_preview"]:
             add_never_cache_headers(response)
         return response
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Http404:
+            # A slug the article had before its URL changed: shared links keep working, but only to what readers see.
+            moved = Article.objects.published().filter(old_slugs__slug=kwargs["slug"]).first()
+            if moved is None:
+                raise
+            query = request.META.get("QUERY_STRING")
+            return HttpResponsePermanentRedirect(moved.get_absolute_url() + (f"?{query}" if query else ""))
+
+
+class SearchView(ArticleListView):
+    """/search/?q=…: the list's articles holding every word of q, ranked; an empty q shows a hint."""
+
+    template_name = "articles/search.html"
+
+    def get_queryset(self):
+        self.query = search.clean_query(self.request.GET.get("q", ""))
+        return super().get_queryset().search(self.query)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(query=self.query, capped=self.object_list.capped, **kwargs)

@@ -74,6 +74,7 @@ def test_editor_changes_an_article_and_its_slug_stays(editor_client):
     """Editing a published article's headline keeps its URL."""
     article = make_article(headline="Tiêu đề ban đầu")
     data = form_data(article.author, headline="Tiêu đề đã sửa", slug=article.slug, body="<p>Mới.</p>")
+    data["opened_version"] = article.version  # the version the form was opened at (optimistic locking)
     response = editor_client.post(f"{LIST_URL}{article.pk}/change/", data)
     assert response.status_code == 302
     article.refresh_from_db()
