@@ -3,7 +3,7 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView, ListView
 
-from articles import search
+from articles import search, workflow
 from articles.models import Article, Author, Section
 
 
@@ -43,8 +43,8 @@ class ArticleDetailView(DetailView):
 
     def get_queryset(self):
         if self.request.user.has_perm("articles.change_article"):
-            # Staff who may edit articles can open drafts and scheduled ones (with a banner); nobody else can.
-            return Article.objects.with_visibility().select_related("author", "section")
+            # Editors open every draft and scheduled article (with a banner), a reporter only their own.
+            return workflow.readable_by(self.request.user).select_related("author", "section")
         return Article.objects.published().select_related("author", "section")
 
     def get_context_data(self, **kwargs):

@@ -102,6 +102,13 @@ def others_editing(article_ids, user):
     return found
 
 
+def readable_by(user):
+    """What `user` may open at an article's public URL: what readers see, plus the drafts and scheduled
+    articles they may see in the admin (the page marks those with the draft banner)."""
+    articles = Article.objects.with_visibility()
+    return articles if can_publish(user) else articles.filter(Q(is_visible=True) | own_articles(user))
+
+
 def articles_for(user):
     """The articles `user` works with in the admin: all of them for an editor, their own for a reporter."""
     articles = Article.objects.select_related("author", "updated_by")

@@ -190,3 +190,21 @@ def test_demo_accounts_make_a_reporter_and_an_editor(settings):
     assert 'name="status"' in editor.get(ADD_URL).content.decode()
     call_command("demo_accounts", stdout=io.StringIO())  # running it again resets, never duplicates
     assert Group.objects.get(name="Phóng viên").user_set.count() == 1
+
+
+def test_reporter_previews_own_draft_but_not_a_colleagues_at_its_public_url(reporter, reporter_client):
+    """At a draft's public URL a reporter sees their own draft with the banner, a colleague's is 404."""
+    own = make_article(headline="Nháp của tôi", status=Article.Status.DRAFT, created_by=reporter)
+    other = make_article(headline="Nháp của đồng nghiệp", status=Article.Status.DRAFT)
+    response = reporter_client.get(own.get_absolute_url())
+    assert "Bản nháp — chưa xuất bản" in response.content.decode()
+    response = reporter_client.get(other.get_absolute_url())
+    assert response.status_code == 404
+    assert "Nháp của đồng nghiệp" not in response.content.decode()
+
+
+def test_editor_previews_any_draft_at_its_public_url(group_editor_client):
+    """An editor opens any draft at its public URL, marked with the draft banner."""
+    draft = make_article(headline="Nháp phóng viên", status=Article.Status.DRAFT)
+    html = group_editor_client.get(draft.get_absolute_url()).content.decode()
+    assert "Nháp phóng viên" in html and "Bản nháp — chưa xuất bản" in html
