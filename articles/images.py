@@ -9,6 +9,7 @@ on disk and at most ``MAX_IMAGE_PIXELS`` in size (checked from the header, befor
 import contextlib
 import io
 import re
+from pathlib import PurePosixPath
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -169,8 +170,19 @@ class ImageFormField(forms.ImageField):
         return super().to_python(data)
 
 
+class ImageFieldFile(models.fields.files.ImageFieldFile):
+    """Every path that stores a photo (admin, importer, shell, renditions) passes here: the bytes are judged
+    first, and the stored name takes the extension of the format they really are, never the uploader's."""
+
+    def save(self, name, content, save=True):
+        image_format = validate_image(content)
+        super().save(f"{PurePosixPath(name).stem}.{IMAGE_EXTENSIONS[image_format]}", content, save)
+
+
 class ImageField(models.ImageField):
     """The model field for article photos: our validator on every save path, our form field in every form."""
+
+    attr_class = ImageFieldFile
 
     def __init__(self, *args, **kwargs):
         kwargs.setdefault("validators", [validate_image])

@@ -376,3 +376,17 @@ def test_upload_is_csrf_exempt_like_django_ckeditor(django_user_model):
     client.force_login(django_user_model.objects.create_user("bientap2", password="pw", is_staff=True))
     response = client.post(UPLOAD_URL + "?responseType=json", {"upload": upload("a.png", image_bytes("PNG"))})
     assert response.json()["uploaded"] == 1
+
+
+@pytest.mark.django_db
+def test_photo_saved_from_code_is_judged_and_named_by_its_real_format():
+    """The shell and the importer cannot store a non-image, and a JPEG named .html is stored as .jpg."""
+    from django.core.exceptions import ValidationError
+    from django.core.files.base import ContentFile
+
+    from tests.conftest import make_article
+
+    article = make_article(image=ContentFile(image_bytes("JPEG"), name="../../x.jpg.html"))
+    assert article.image.name.endswith(".jpg") and ".." not in article.image.name
+    with pytest.raises(ValidationError):
+        make_article(image=ContentFile(b"<html><script>alert(1)</script></html>", name="anh.jpg"))
