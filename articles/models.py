@@ -40,7 +40,28 @@ class ArticleOwnerQuerySet(models.QuerySet):
         return self.filter(articles__in=Article.objects.published()).annotate(lastmod=Max(last_change("articles__")))
 
 
-class Author(models.Model):
+class ArticleOwner(models.Model):
+    """An author or a section: named, with a slug made from the name and a page of its visible articles."""
+
+    url_name = None
+
+    objects = ArticleOwnerQuerySet.as_manager()
+
+    class Meta:
+        abstract = True
+
+    def __str__(self):
+        return self.name
+
+    def save(self, *args, **kwargs):
+        fill_slug(self, self.name)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return reverse(self.url_name, kwargs={"slug": self.slug})
+
+
+class Author(ArticleOwner):
     name = models.CharField("bút danh", max_length=120, help_text="Tên in ở cuối bài, ví dụ: THANH THY.")
     slug = models.SlugField("đường dẫn", max_length=140, unique=True, blank=True)
     user = models.OneToOneField(
@@ -53,45 +74,25 @@ class Author(models.Model):
         help_text="Tài khoản của phóng viên mang bút danh này (không bắt buộc).",
     )
 
-    objects = ArticleOwnerQuerySet.as_manager()
+    url_name = "articles:author"
 
     class Meta:
         ordering = ["name"]
         verbose_name = "tác giả"
         verbose_name_plural = "tác giả"
 
-    def __str__(self):
-        return self.name
 
-    def save(self, *args, **kwargs):
-        fill_slug(self, self.name)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("articles:author", kwargs={"slug": self.slug})
-
-
-class Section(models.Model):
+class Section(ArticleOwner):
     name = models.CharField("tên chuyên mục", max_length=80, unique=True)
     slug = models.SlugField("đường dẫn", max_length=100, unique=True, blank=True)
     position = models.PositiveSmallIntegerField("thứ tự", default=0, help_text="Số nhỏ đứng trước trên thanh menu.")
 
-    objects = ArticleOwnerQuerySet.as_manager()
+    url_name = "articles:section"
 
     class Meta:
         ordering = ["position", "name"]
         verbose_name = "chuyên mục"
         verbose_name_plural = "chuyên mục"
-
-    def __str__(self):
-        return self.name
-
-    def save(self, *args, **kwargs):
-        fill_slug(self, self.name)
-        super().save(*args, **kwargs)
-
-    def get_absolute_url(self):
-        return reverse("articles:section", kwargs={"slug": self.slug})
 
 
 class ArticleQuerySet(models.QuerySet):
