@@ -11,25 +11,13 @@ docs/importer.md.
 """
 
 import argparse
-import os
-import shutil
-import sys
-import tempfile
 import time
 import zipfile
 from pathlib import Path
 
-ROOT = Path(__file__).resolve().parent.parent
-SEED = ROOT / "tests" / "data" / "000_cb3a0ecfc020ae02.txt"
-PG_SERVER = "postgres://postgres@127.0.0.1:5432"
-PG_DATABASE = "nr_bench_import"
+from benchdb import throwaway_django
 
-
-def postgres(sql):
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(sql)
+SEED = Path(__file__).resolve().parent.parent / "tests" / "data" / "000_cb3a0ecfc020ae02.txt"
 
 
 def write_files(folder, count, authors):
@@ -44,31 +32,15 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--files", type=int, default=2000)
     parser.add_argument("--authors", type=int, default=200, help="existing authors the bylines are matched against")
-    parser.add_argument("--postgres", action="store_true", help=f"use PostgreSQL database {PG_DATABASE}")
+    parser.add_argument("--postgres", action="store_true", help="use PostgreSQL (database nr_bench_import)")
     args = parser.parse_args()
 
-    workdir = Path(tempfile.mkdtemp(prefix="nr_bench_import_"))
-    if args.postgres:
-        postgres(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-        postgres(f"CREATE DATABASE {PG_DATABASE}")
-        os.environ["DATABASE_URL"] = f"{PG_SERVER}/{PG_DATABASE}"
-    else:
-        os.environ["DATABASE_URL"] = f"sqlite:///{workdir}/bench.sqlite3"
-    os.environ["DJANGO_MEDIA_ROOT"] = str(workdir / "media")
-    os.environ.setdefault("DJANGO_SECRET_KEY", "bench-only-not-a-secret")
-    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
-    sys.path.insert(0, str(ROOT))
+    with throwaway_django("nr_bench_import", postgres=args.postgres) as workdir:
+        from django.core.management import call_command
+        from django.db import connection
 
-    import django
+        from articles.models import Article, Author
 
-    django.setup()
-    from django.core.management import call_command
-    from django.db import connection
-
-    from articles.models import Article, Author
-
-    try:
-        call_command("migrate", verbosity=0)
         for n in range(args.authors):
             Author.objects.create(name=f"Phóng viên {n}")
         folder = workdir / "files"
@@ -91,11 +63,6 @@ def main():
             elapsed = time.perf_counter() - started
             print(f"{what:<44} {elapsed:>7.2f} s  {args.files / elapsed:>7.0f} files/s")
         assert Article.objects.count() == args.files and Author.objects.count() == args.authors
-    finally:
-        connection.close()
-        if args.postgres:
-            postgres(f"DROP DATABASE IF EXISTS {PG_DATABASE}")
-        shutil.rmtree(workdir)
 
 
 if __name__ == "__main__":
