@@ -1,14 +1,19 @@
+from django.core.paginator import Paginator
 from django.http import Http404, HttpResponsePermanentRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
+from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
 
 from articles import search, workflow
 from articles.models import Article, Author, Section
+from articles.pagination import UncountedPaginator
 
 
 class ArticleListView(ListView):
     paginate_by = 20
+    # No COUNT(*) per request, and the way to page n reads index entries, not articles (articles/pagination.py).
+    paginator_class = UncountedPaginator
     context_object_name = "articles"
 
     def get_queryset(self):
@@ -58,6 +63,9 @@ class ArticleDetailView(DetailView):
         response = super().render_to_response(context, **response_kwargs)
         if context["is_preview"]:
             add_never_cache_headers(response)
+        else:
+            # Crawlers and browsers revalidate with If-Modified-Since: a 304 while the article is unchanged.
+            response["Last-Modified"] = http_date(self.object.modified_at.timestamp())
         return response
 
     def get(self, request, *args, **kwargs):
@@ -76,6 +84,8 @@ class SearchView(ArticleListView):
     """/search/?q=…: the list's articles holding every word of q, ranked; an empty q shows a hint."""
 
     template_name = "articles/search.html"
+    # Search knows its (capped) number of results anyway and says it: Django's counting Paginator costs nothing here.
+    paginator_class = Paginator
 
     def get_queryset(self):
         self.query = search.clean_query(self.request.GET.get("q", ""))

@@ -18,6 +18,12 @@ _current_request_id = contextvars.ContextVar("request_id", default="-")
 _SANE_REQUEST_ID = re.compile(r"[A-Za-z0-9._-]{8,64}")
 
 
+def request_id(meta):
+    """The id of the request with these WSGI variables: the TLS proxy's sane X-Request-ID, else a new random one."""
+    incoming = meta.get("HTTP_X_REQUEST_ID", "") if settings.TLS_PROXY else ""
+    return incoming if _SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+
+
 class RequestIdMiddleware:
     """Give every request an id, sent back as X-Request-ID and printed on every log line and on the 503 page.
 
@@ -29,8 +35,7 @@ class RequestIdMiddleware:
         self.get_response = get_response
 
     def __call__(self, request):
-        incoming = request.headers.get("X-Request-ID", "") if settings.TLS_PROXY else ""
-        request.id = incoming if _SANE_REQUEST_ID.fullmatch(incoming) else uuid.uuid4().hex
+        request.id = request_id(request.META)
         token = _current_request_id.set(request.id)
         try:
             response = self.get_response(request)

@@ -62,6 +62,11 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     # First, so every log line of the request (and the 503 page) carries its id.
     "newsroom.middleware.RequestIdMiddleware",
+    # 304 for any page whose ETag or Last-Modified matches the request's, cached or freshly rendered.
+    "django.middleware.http.ConditionalGetMiddleware",
+    # Whole pages for anonymous readers (articles/pagecache.py): a hit is answered before sessions, auth, URL resolving
+    # and the view; a miss is stored on the way out. newsroom/wsgi.py answers hits even before Django.
+    "articles.pagecache.PageCacheMiddleware",
     # Only with DJANGO_TLS_PROXY=1: the reader's address from the proxy's X-Forwarded-For (for login throttling).
     "newsroom.middleware.ForwardedForMiddleware",
     "django.middleware.security.SecurityMiddleware",
@@ -134,6 +139,13 @@ else:
             "OPTIONS": {"MAX_ENTRIES": 5000},
         }
     }
+
+# The page cache (articles/pagecache.py, docs/CACHING.md): whole public pages for readers without a session, in the
+# cache above, made stale at once by any write. NEWSROOM_PAGE_CACHE=0 turns it off (the uncached benchmark).
+# NEWSROOM_PAGE_CACHE_SECONDS is the longest a page is kept: the bound on staleness if a write's invalidation is lost
+# (django-redis ignores a Redis outage, and a stamp written during one is dropped).
+PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", True)
+PAGE_CACHE_SECONDS = int(env_str("NEWSROOM_PAGE_CACHE_SECONDS", "300"))
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -276,7 +288,9 @@ SECURE_REFERRER_POLICY = "strict-origin-when-cross-origin"
 X_FRAME_OPTIONS = "DENY"
 
 # Content-Security-Policy (django-csp; newsroom.middleware.ContentSecurityPolicyMiddleware picks the policy).
-# Public pages: no inline script at all; a script that must be inline (JSON-LD) carries nonce="{{ request.csp_nonce }}".
+# Public pages: no inline script at all; one that must ever be inline carries nonce="{{ request.csp_nonce }}" (and then
+# its page is never stored by the page cache). The JSON-LD is a data block, never run, which script-src does not govern:
+# it has no nonce, so public pages and their policy are the same for every reader.
 # No <style> blocks either, but style attributes are allowed: article bodies keep the image and table sizes set in
 # CKEditor, which the sanitiser reduces to width/height (articles/sanitize.py).
 _PUBLIC_CSP = {

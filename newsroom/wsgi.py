@@ -11,6 +11,9 @@ import os
 
 from django.core.wsgi import get_wsgi_application
 
+from articles.pagecache import PageCacheApp
+
 os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
 
-application = get_wsgi_application()
+# A reader's page that is in the page cache is answered before Django builds a request (articles/pagecache.py).
+application = PageCacheApp(get_wsgi_application())

@@ -1,0 +1,321 @@
+"""The page cache: whole public pages for anonymous readers, never stale and never wrong for the viewer.
+
+This module is the one place that says what is cached (``CACHED_VIEWS``), for whom (``page_key``) and what makes a
+cached page stale (``invalidate`` and the signals below; ``PublicQuerySet`` in articles/models.py sends the writes
+that skip signals here too). docs/CACHING.md explains the design and why.
+
+- **Stamp.** Every stored page carries the token of the stamp it was rendered under; the stamp lives in the shared
+  cache (Redis or the file cache), never in a process. Any write to an article, author or section replaces the
+  stamp, which orphans every stored page in every worker at once. The stamp also holds the next moment at which
+  the published set changes by the clock alone (a scheduled publication or take-down); past it, the stamp is
+  stale and the next page rendered makes a new one, so a scheduled article appears on time without a save.
+- **For whom.** GET and HEAD without a session cookie: a logged-in editor never reads from or writes to the cache,
+  so a draft banner or preview can never reach a reader. Only 200 responses of ``CACHED_VIEWS`` with no cookie,
+  no ``private``/``no-store`` and no CSP nonce are stored.
+- **Fast.** ``PageCacheApp`` (newsroom/wsgi.py) answers a hit before Django builds a request: no session, no URL
+  resolving, no template, no SQL. ``PageCacheMiddleware`` stores pages, and answers hits itself for what reaches
+  Django anyway (conditional requests, the test client, runserver).
+"""
+
+import contextlib
+import contextvars
+import hashlib
+import math
+import secrets
+import threading
+import time
+from datetime import UTC, datetime
+from urllib.parse import parse_qsl
+
+from django.conf import settings
+from django.core.cache import caches
+from django.db import DEFAULT_DB_ALIAS, transaction
+from django.db.models.signals import post_delete, post_save
+from django.http import HttpResponse
+from django.utils.cache import cc_delim_re, patch_cache_control, set_response_etag
+
+from newsroom.middleware import request_id
+
+# Keys in the shared cache; the number changes whenever the stored format does, so old entries are never misread.
+STAMP_KEY = "pagecache:1:stamp"
+PAGE_KEY_PREFIX = "pagecache:1:page:"
+
+# What is cached: {URL name: the query parameters its pages may have}. A request with any other parameter is
+# answered but not stored, so junk or tracking parameters cannot fill the cache. Search is not cached: every query
+# would be a page of its own, mostly read once, crowding out the pages everyone reads.
+CACHED_VIEWS = {
+    "articles:index": {"page"},
+    "articles:section": {"page"},
+    "articles:author": {"page"},
+    "articles:detail": set(),
+    "articles:feed": set(),
+    "articles:feed_atom": set(),
+    "articles:section_feed": set(),
+    "articles:section_feed_atom": set(),
+    "robots": set(),
+    "sitemap_index": set(),
+    "sitemap": {"p"},
+    "sitemap_news": {"p"},
+}
+
+# The models whose every write can change a public page: articles, and the authors and sections named on them
+# (and in every page's section menu). Drafts included: telling which writes no reader sees would cost more than
+# rendering the pages again.
+SHOWN_MODELS = ("articles.Article", "articles.Author", "articles.Section")
+
+# A stored response may vary only on these request headers: cookies (pages are stored for requests without a
+# session only) and the language (the site has one).
+HARMLESS_VARY = {"cookie", "accept-language"}
+
+# Request headers that make a request conditional: answered by ConditionalGetMiddleware inside Django.
+CONDITIONAL_HEADERS = frozenset(
+    {"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE"}
+)
+
+
+def page_key(environ):
+    """The cache key of the page this request asks for, or None when the cache must not answer it (the cache is
+    off, the method changes something, the reader is logged in, or the path is static files, media or the admin)."""
+    if not settings.PAGE_CACHE or environ["REQUEST_METHOD"] not in ("GET", "HEAD"):
+        return None
+    # A substring test: any cookie whose name merely contains the session cookie's also skips the cache (safe side).
+    if settings.SESSION_COOKIE_NAME in environ.get("HTTP_COOKIE", ""):
+        return None
+    path = environ.get("PATH_INFO", "")
+    if path.startswith((settings.STATIC_URL, settings.MEDIA_URL, *settings.EDITOR_PATH_PREFIXES)):
+        return None
+    # Pages print absolute URLs (canonical, feeds, sitemaps), so scheme and host are part of what was asked for.
+    asked = "\n".join((_scheme(environ), _host(environ), path, environ.get("QUERY_STRING", "")))
+    return PAGE_KEY_PREFIX + hashlib.md5(asked.encode(errors="surrogatepass"), usedforsecurity=False).hexdigest()
+
+
+def _scheme(environ):
+    """request.scheme, from the WSGI environ alone (behind the TLS proxy, its X-Forwarded-Proto)."""
+    if settings.SECURE_PROXY_SSL_HEADER:
+        header, secure_value = settings.SECURE_PROXY_SSL_HEADER
+        value = environ.get(header)
+        if value is not None:
+            return "https" if value.split(",", 1)[0].strip() == secure_value else "http"
+    return environ.get("wsgi.url_scheme", "http")
+
+
+def _host(environ):
+    """What Django's request.get_host() reads, before validation (a page is stored only after Django accepted the
+    host: a refused one never answered 200)."""
+    if settings.USE_X_FORWARDED_HOST and "HTTP_X_FORWARDED_HOST" in environ:
+        return environ["HTTP_X_FORWARDED_HOST"]
+    if "HTTP_HOST" in environ:
+        return environ["HTTP_HOST"]
+    # No Host header (HTTP/1.0, the test client): Django takes the server's name and port. The space keeps this apart
+    # from every Host header: one holding a space never passes Django's validation, so no page is stored under it.
+    return f"{environ.get('SERVER_NAME', '')}:{environ.get('SERVER_PORT', '')} server"
+
+
+class PageCache:
+    """The stamp and the stored pages, in one cache backend: the shared default one (a test makes a second instance
+    over the same store to play another worker process).
+
+    The stamp is a tuple (token, next change as a Unix time or infinity); a page is (token, expires, headers, body).
+    Plain tuples, so an entry unpickles whatever this module's classes become.
+    """
+
+    def __init__(self, backend=None):
+        self.backend = backend or caches["default"]
+
+    def lookup(self, key):
+        """(stamp, page): the stamp as read from the shared cache (None if there is none; it may have run out), and
+        the page stored under `key` if it is valid now (else None).
+
+        The stamp is read every time. The page comes from this process's copy of the pages it served last
+        (`_recent`) when that copy has the stamp's token, else from the shared cache: so a hit reads one small entry,
+        and a copy from before a write or a scheduled change is never used."""
+        stamp = self.backend.get(STAMP_KEY)
+        now = time.time()
+        if stamp is None or now >= stamp[1]:
+            return stamp, None
+        page = _recent.get(key)
+        if not _current(page, stamp, now):
+            page = self.backend.get(key)
+            if not _current(page, stamp, now):
+                return stamp, None
+            _remember(key, page)
+        return stamp, page
+
+    def renew(self, since=None):
+        """Start a new stamp, orphaning every stored page, and return it.
+
+        Its next change is the first one after `since` (default: now) in what this database connection sees. When the
+        current stamp expects an earlier one, that one is kept: if the write that called this is rolled back, its
+        changed schedule must not postpone an event still due (being early only costs one render of each page).
+        """
+        from articles.models import Article  # here: articles.models imports this module
+
+        now = time.time()
+        since = now if since is None else since
+        upcoming = Article.objects.next_visibility_change(after=datetime.fromtimestamp(since, UTC))
+        next_change = upcoming.timestamp() if upcoming else math.inf
+        current = self.backend.get(STAMP_KEY)
+        if current is not None and now < current[1]:
+            next_change = min(next_change, current[1])
+        stamp = (secrets.token_hex(8), next_change)
+        self.backend.set(STAMP_KEY, stamp, timeout=None)
+        return stamp
+
+    def store(self, key, stamp, started, request, response):
+        """Keep `response` under `key`, if it may be shown to every reader who asks the same URL.
+
+        `stamp` is the one read before rendering began at `started`: a write that replaces it meanwhile orphans this
+        page with the rest. When it had run out (or there was none), a new one is made now, covering changes from
+        `started` on; unless another worker replaced it in the meantime, since this page may predate their change.
+        """
+        if not storable(request, response):
+            return
+        if stamp is None or started >= stamp[1]:
+            if self.backend.get(STAMP_KEY) != stamp:
+                return
+            stamp = self.renew(since=started)
+        if not response.has_header("ETag"):
+            set_response_etag(response)  # what ConditionalGetMiddleware would add, so that every copy carries it
+        seconds = settings.PAGE_CACHE_SECONDS
+        page = (stamp[0], started + seconds, list(response.items()), response.content)
+        self.backend.set(key, page, timeout=seconds)
+        _remember(key, page)
+
+
+def _current(page, stamp, now):
+    return page is not None and page[0] == stamp[0] and now < page[1]
+
+
+# This process's copies of the pages it served last: {key: page}, oldest first. Each page is ~20 KB.
+RECENT_PAGES = 200
+_recent = {}
+_recent_lock = threading.Lock()
+
+
+def _remember(key, page):
+    with _recent_lock:
+        _recent.pop(key, None)
+        if len(_recent) >= RECENT_PAGES:
+            del _recent[next(iter(_recent))]
+        _recent[key] = page
+
+
+def storable(request, response):
+    """Whether `response` is the same for every anonymous reader of this URL, and so may be stored."""
+    match = request.resolver_match
+    if match is None or match.view_name not in CACHED_VIEWS:
+        return False
+    parameters = {name for name, _ in parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)}
+    if parameters - CACHED_VIEWS[match.view_name]:
+        return False
+    if response.status_code != 200 or response.streaming or response.cookies:
+        return False
+    cache_control = {part.strip().lower() for part in cc_delim_re.split(response.get("Cache-Control", ""))}
+    if cache_control & {"private", "no-store"}:
+        return False
+    vary = {part.strip().lower() for part in cc_delim_re.split(response.get("Vary", "")) if part.strip()}
+    if vary - HARMLESS_VARY:
+        return False
+    # A page that used a CSP nonce matches only its own response's header: replayed, its scripts would be refused.
+    return getattr(request, "_csp_nonce", None) is None
+
+
+def must_revalidate(request, response):
+    """Public pages change without notice (an edit, a scheduled article): browsers may keep them but must ask
+    before each use, which a 304 answers cheaply. Without this, a page with Last-Modified would be reused on a
+    guess (heuristic freshness), and an editor could see the anonymous copy in their own browser."""
+    match = request.resolver_match
+    if match is not None and match.view_name in CACHED_VIEWS and not response.has_header("Cache-Control"):
+        patch_cache_control(response, no_cache=True)
+    return response
+
+
+class PageCacheMiddleware:
+    """Stores the pages ``PageCacheApp`` serves. Placed right after the request id and conditional GET, so a hit
+    here too skips sessions, auth, URL resolving and the view, and ConditionalGetMiddleware answers 304 from the
+    stored ETag or Last-Modified."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        key = page_key(request.META)
+        if key is None:
+            return must_revalidate(request, self.get_response(request))
+        pages = PageCache()
+        stamp, page = pages.lookup(key)
+        if page is not None:
+            return HttpResponse(page[3], headers=page[2])
+        started = time.time()
+        response = must_revalidate(request, self.get_response(request))
+        pages.store(key, stamp, started, request, response)
+        return response
+
+
+class PageCacheApp:
+    """The WSGI application in front of Django (newsroom/wsgi.py): answers a stored page straight from the cache.
+
+    A hit costs reading the stamp from the shared cache, and no Django request at all. Everything else goes on to
+    Django: misses (then ``PageCacheMiddleware`` stores the page), conditional requests (``ConditionalGetMiddleware``
+    answers them), logged-in users, and anything that is not a reader's GET or HEAD.
+    """
+
+    def __init__(self, application):
+        self.application = application
+
+    def __call__(self, environ, start_response):
+        key = page_key(environ)
+        if key is not None and CONDITIONAL_HEADERS.isdisjoint(environ):
+            _, page = PageCache().lookup(key)
+            if page is not None:
+                start_response("200 OK", [*page[2], ("X-Request-ID", request_id(environ))])
+                return [page[3]]
+        return self.application(environ, start_response)
+
+
+# What makes pages stale.
+
+_batch = contextvars.ContextVar("pagecache_batch", default=None)
+
+
+def invalidate(using=DEFAULT_DB_ALIAS):
+    """Every stored page is stale from now on, in every worker process. Called for every write that can change one.
+
+    The stamp is replaced at once, so that reads later in the same transaction (and tests, which never commit) see
+    the change, and again after the transaction commits, so that a page another worker rendered from the
+    pre-commit state in between is not kept.
+    """
+    batch = _batch.get()
+    if batch is not None:
+        batch.append(using)
+        return
+    PageCache().renew()
+    if transaction.get_connection(using).in_atomic_block:
+        transaction.on_commit(lambda: PageCache().renew(), using=using)
+
+
+@contextlib.contextmanager
+def one_invalidation(using=DEFAULT_DB_ALIAS):
+    """Writes inside this block invalidate once, at its end: a queryset delete sends post_delete for every row."""
+    if _batch.get() is not None:
+        yield
+        return
+    writes = []
+    token = _batch.set(writes)
+    try:
+        yield
+    finally:
+        _batch.reset(token)
+        if writes:
+            invalidate(using)
+
+
+def _written(sender, using=DEFAULT_DB_ALIAS, **kwargs):
+    """Any save or delete of a shown model, whoever makes it: admin forms and actions, the importer, revision
+    restore and recovery, the shell, and loaddata (a raw save)."""
+    invalidate(using)
+
+
+for _model in SHOWN_MODELS:
+    post_save.connect(_written, sender=_model, dispatch_uid=f"pagecache.saved.{_model}")
+    post_delete.connect(_written, sender=_model, dispatch_uid=f"pagecache.deleted.{_model}")

@@ -1,0 +1,455 @@
+"""Page benchmark at 100,000 articles: our pages under gunicorn against the Wagtail peer and the static ceilings.
+
+    .venv/bin/python scripts/bench_pages.py                  # SQLite and PostgreSQL, everything (about 40 minutes)
+    .venv/bin/python scripts/bench_pages.py --db sqlite --rounds 1 --duration 5      # a quicker look
+    make bench
+
+For each database (SQLite: a file under var/bench/, which is git-ignored; PostgreSQL: the database nr_bench, created
+here and dropped at the end):
+
+1. ``migrate`` and ``seed_demo --articles 100000 --seed 1``; then every article gets one shared photo with its
+   renditions, as every article of the Wagtail peer shares one JPEG, so both sites render a picture on every card
+   and on the article page.
+2. In-process, with Django's test client (no HTTP, page cache off): SQL queries and time per request of the home,
+   section and author lists at their first and last page, an article, search, the feed, and the admin changelist
+   logged in. Printed as a table and saved as JSON.
+3. Two gunicorn servers as ``make serve`` runs them (2 sync workers, DEBUG off, WhiteNoise, access log): page cache
+   off (``NEWSROOM_PAGE_CACHE=0``) and on (Redis: database 11 for SQLite's server, 12 for PostgreSQL's).
+
+Then the Wagtail peer (../shared/bench/peer_wagtail, N=1000, as its README measured it) and the ceilings (a static
+copy of our article page and of our home page, each from nginx and from gunicorn) start, and
+../shared/bench/compare.py runs wrk on every URL, interleaved: once with the page cache off (against Wagtail) and once
+with it on (against the ceilings). Its JSON goes to docs/benchmarks/. Every server is stopped by its PID at the end,
+even after an error, and the databases are dropped unless --keep. Ports 8070-8079. docs/PERFORMANCE.md has the
+numbers and the reading of them.
+"""
+
+import argparse
+import contextlib
+import io
+import json
+import math
+import os
+import secrets
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parent.parent
+PYTHON = ROOT / ".venv" / "bin" / "python"
+GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
+WORK = ROOT / "var" / "bench"
+RESULTS = ROOT / "docs" / "benchmarks"
+SHARED_BENCH = ROOT.parent / "shared" / "bench"
+PEER_DIR = Path(os.environ.get("PEER_DIR", "/tmp/nr_bench_peer"))
+CEILING_DIRS = {"article": Path("/tmp/nr_bench_ceiling_article"), "list": Path("/tmp/nr_bench_ceiling_list")}
+PG_SERVER = "postgres://postgres@127.0.0.1:5432"
+PG_NAME = "nr_bench"
+# The cached servers' cache: Redis databases of their own (one per database, so neither orphans the other's pages).
+REDIS_URLS = {"sqlite": "redis://127.0.0.1:6379/11", "postgres": "redis://127.0.0.1:6379/12"}
+SEARCH = "/search/?q=can+tho"
+
+# Ports: ours (page cache off / on) per database, the peer, the ceilings (nginx, gunicorn) of two pages.
+PORTS = {
+    ("sqlite", "uncached"): 8070,
+    ("postgres", "uncached"): 8071,
+    "wagtail": 8072,
+    ("article", "nginx"): 8073,
+    ("article", "gunicorn"): 8074,
+    ("sqlite", "cached"): 8075,
+    ("postgres", "cached"): 8076,
+    ("list", "nginx"): 8077,
+    ("list", "gunicorn"): 8078,
+}
+SHORT = {"sqlite": "sq", "postgres": "pg"}
+
+
+def database_url(db):
+    return f"sqlite:///{WORK / 'pages.sqlite3'}" if db == "sqlite" else f"{PG_SERVER}/{PG_NAME}"
+
+
+def django_env(db, **extra):
+    """The environment `make serve` would run with, on the benchmark's database and media folder."""
+    return {
+        **os.environ,
+        "DATABASE_URL": database_url(db),
+        "DJANGO_MEDIA_ROOT": str(WORK / "media"),
+        "DJANGO_CACHE_DIR": str(WORK / "cache"),
+        "DJANGO_DEBUG": "0",
+        "DJANGO_HTTPS": "0",
+        "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
+        "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
+        **extra,
+    }
+
+
+def run(cmd, **kwargs):
+    print("$", " ".join(str(part) for part in cmd)[:160], flush=True)
+    return subprocess.run([str(part) for part in cmd], check=True, cwd=ROOT, **kwargs)
+
+
+def postgres(sql):
+    import psycopg
+
+    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
+        connection.execute(sql)
+
+
+# 1. The database: seeded, with a photo on every article.
+
+
+def prepare(db, articles, reuse):
+    """Seed `db` unless --reuse finds it seeded; return what the other steps need (URLs, last page numbers)."""
+    env = django_env(db)
+    if not (reuse and _seeded(db, env, articles)):
+        if db == "sqlite":
+            for suffix in ("", "-wal", "-shm"):
+                Path(f"{WORK / 'pages.sqlite3'}{suffix}").unlink(missing_ok=True)
+        else:
+            postgres(f"DROP DATABASE IF EXISTS {PG_NAME}")
+            postgres(f"CREATE DATABASE {PG_NAME}")
+        run([PYTHON, "manage.py", "migrate", "--verbosity", "0"], env=env)
+        started = time.perf_counter()
+        run([PYTHON, "manage.py", "seed_demo", "--articles", articles, "--seed", "1"], env=env)
+        print(f"seed_demo on {db}: {time.perf_counter() - started:.0f} s", flush=True)
+        run([PYTHON, __file__, "--inside", "photos"], env=env)
+    return last_json(run([PYTHON, __file__, "--inside", "describe"], env=env, capture_output=True, text=True).stdout)
+
+
+def last_json(output):
+    """The JSON a `--inside` step printed last (Django's log lines go to stdout too)."""
+    return json.loads(next(line for line in reversed(output.splitlines()) if line.startswith(("[", "{"))))
+
+
+def _seeded(db, env, articles):
+    if db == "sqlite" and not (WORK / "pages.sqlite3").exists():
+        return False
+    probe = subprocess.run(
+        [str(PYTHON), __file__, "--inside", "describe"], cwd=ROOT, env=env, capture_output=True, text=True
+    )
+    return probe.returncode == 0 and last_json(probe.stdout)["articles"] == articles
+
+
+def inside_photos():
+    """Give every article the same photo (a generated 1600x1067 JPEG, as the peer's) with real renditions."""
+    from django.contrib.auth.models import User
+    from django.core.files.base import ContentFile
+    from django.core.files.storage import default_storage
+    from django.db import connection
+    from PIL import Image
+
+    from articles.models import Article
+    from articles.renditions import make_renditions
+
+    # Like the peer's make_jpeg(): a gradient with noise, so the file has a photo's size (hundreds of KB).
+    gradient, noise = Image.linear_gradient("L").resize((1600, 1067)), Image.effect_noise((1600, 1067), 48)
+    red = Image.blend(gradient, noise, 0.35)
+    green = Image.blend(gradient.transpose(Image.Transpose.FLIP_LEFT_RIGHT), noise, 0.25)
+    blue = Image.blend(gradient.transpose(Image.Transpose.FLIP_TOP_BOTTOM), noise, 0.3)
+    buffer = io.BytesIO()
+    Image.merge("RGB", (red, green, blue)).save(buffer, "JPEG", quality=85)
+    name = default_storage.save("articles/bench/anh-chung.jpg", ContentFile(buffer.getvalue()))
+    article = Article(image=name)
+    record = make_renditions(article.image)
+    started = time.perf_counter()
+    Article.objects.update(
+        image=name,
+        image_width=1600,
+        image_height=1067,
+        image_renditions=record,
+        image_alt="Ảnh minh họa dùng chung cho bài demo",
+        image_caption="Ảnh minh họa dùng chung cho mọi bài demo.",
+        image_credit="Newsroom",
+    )
+    print(f"photo on every article: {time.perf_counter() - started:.0f} s", flush=True)
+    with connection.cursor() as cursor:
+        # What autovacuum does by itself on a production server (it is off on this machine's PostgreSQL): fresh
+        # statistics, and the visibility map that lets the lists' index-only scans skip the table.
+        cursor.execute(f"{'VACUUM ' if connection.vendor == 'postgresql' else ''}ANALYZE articles_article")
+    User.objects.filter(username="bench").delete()
+    User.objects.create_superuser("bench", password=secrets.token_urlsafe(16))
+
+
+def inside_describe():
+    """One JSON line: the article count and the URLs to measure (an article, the last pages)."""
+    from articles.models import Article, Author, Section
+
+    visible = Article.objects.published()
+    section, author = Section.objects.order_by("position").first(), Author.objects.order_by("name").first()
+    count = visible.count()
+    middle = visible.order_by("pk")[count // 2] if count else None
+
+    def last(queryset):
+        return max(1, math.ceil(queryset.count() / 20))
+
+    print(
+        json.dumps(
+            {
+                "articles": count,
+                "article": middle.get_absolute_url() if middle else None,
+                "article_pk": middle.pk if middle else None,
+                "last_page": last(visible),
+                "section": section.get_absolute_url() if section else None,
+                "section_last_page": last(visible.filter(section=section)) if section else 1,
+                "author": author.get_absolute_url() if author else None,
+                "author_pk": author.pk if author else None,
+                "author_last_page": last(visible.filter(author=author)) if author else 1,
+            }
+        )
+    )
+
+
+# 2. In-process: queries and time per request.
+
+
+def inside_measure(urls_json, runs):
+    """For each URL: status, SQL queries and median milliseconds over `runs` requests (after one warm-up)."""
+    from django.contrib.auth.models import User
+    from django.db import connection
+    from django.test import Client
+    from django.test.utils import CaptureQueriesContext
+
+    anonymous, editor = Client(), Client()
+    editor.force_login(User.objects.get(username="bench"))
+    rows = []
+    for label, url, as_editor in json.loads(urls_json):
+        client = editor if as_editor else anonymous
+        client.get(url)
+        times = []
+        for _ in range(runs):
+            with CaptureQueriesContext(connection) as queries:
+                started = time.perf_counter()
+                response = client.get(url)
+                times.append((time.perf_counter() - started) * 1000)
+        counts = sum("COUNT(" in query["sql"] for query in queries.captured_queries)
+        rows.append(
+            {
+                "label": label,
+                "url": url,
+                "status": response.status_code,
+                "queries": len(queries.captured_queries),
+                "count_queries": counts,
+                "median_ms": round(statistics.median(times), 1),
+                "max_ms": round(max(times), 1),
+            }
+        )
+    print(json.dumps(rows))
+
+
+def measure_in_process(db, info, runs):
+    section, author = info["section"], info["author"]
+    urls = [
+        ("home, page 1", "/", False),
+        (f"home, last page ({info['last_page']})", f"/?page={info['last_page']}", False),
+        ("section, page 1", section, False),
+        (f"section, last page ({info['section_last_page']})", f"{section}?page={info['section_last_page']}", False),
+        ("author, page 1", author, False),
+        (f"author, last page ({info['author_last_page']})", f"{author}?page={info['author_last_page']}", False),
+        ("article", info["article"], False),
+        ("search `can tho`", SEARCH, False),
+        ("feed", "/feed/", False),
+        ("admin changelist", "/admin/articles/article/", True),
+        ("admin changelist, last page", f"/admin/articles/article/?p={math.ceil(info['articles'] / 100)}", True),
+        ("admin changelist, search", "/admin/articles/article/?q=can+tho", True),
+        ("admin changelist, by author", f"/admin/articles/article/?author__id__exact={info['author_pk']}", True),
+        ("admin article form", f"/admin/articles/article/{info['article_pk']}/change/", True),
+    ]
+    env = django_env(db, NEWSROOM_PAGE_CACHE="0")
+    out = run(
+        [PYTHON, __file__, "--inside", "measure", json.dumps(urls), "--runs", runs],
+        env=env,
+        capture_output=True,
+        text=True,
+    ).stdout
+    rows = last_json(out)
+    print(f"\nIn-process, {db}, {info['articles']:,} articles (median of {runs} requests; page cache off):")
+    print(f"{'request':<34} {'status':>6} {'queries':>7} {'COUNT':>5} {'median ms':>9} {'max ms':>7}")
+    for row in rows:
+        print(
+            f"{row['label']:<34} {row['status']:>6} {row['queries']:>7} {row['count_queries']:>5} "
+            f"{row['median_ms']:>9} {row['max_ms']:>7}"
+        )
+    return rows
+
+
+# 3. Servers.
+
+
+class Servers:
+    """Every server this run starts, each stopped by its own PID (from its pidfile) at the end."""
+
+    def __init__(self):
+        self.pidfiles = []
+        self.stops = []  # (command, environment) of the scripts that stop what they started
+
+    def gunicorn_ours(self, port, env):
+        pidfile = WORK / f"gunicorn-{port}.pid"
+        run(
+            [
+                GUNICORN, "newsroom.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
+                "--access-logfile", WORK / f"access-{port}.log", "--error-logfile", WORK / f"error-{port}.log",
+                "--no-control-socket", "--pid", pidfile, "--daemon",
+            ],
+            env=env,
+        )  # fmt: skip
+        self.pidfiles.append(pidfile)
+        wait_for(f"http://127.0.0.1:{port}/healthz")
+
+    def peer(self, articles):
+        env = {**os.environ, "PEER_DIR": str(PEER_DIR)}
+        if _peer_count() != articles:
+            run(["bash", SHARED_BENCH / "peer_wagtail" / "setup.sh", articles], env=env)
+        run(["bash", SHARED_BENCH / "peer_wagtail" / "serve.sh", "start", PORTS["wagtail"]], env=env)
+        self.stops.append((["bash", SHARED_BENCH / "peer_wagtail" / "serve.sh", "stop"], env))
+
+    def ceiling(self, page, source_url):
+        env = {**os.environ, "CEILING_DIR": str(CEILING_DIRS[page]), "GUNICORN": str(GUNICORN)}
+        nginx, gunicorn = PORTS[(page, "nginx")], PORTS[(page, "gunicorn")]
+        run(["bash", SHARED_BENCH / "ceiling" / "ceiling.sh", "start", source_url, nginx, gunicorn], env=env)
+        self.stops.append((["bash", SHARED_BENCH / "ceiling" / "ceiling.sh", "stop"], env))
+
+    def stop_all(self):
+        for pidfile in self.pidfiles:
+            with contextlib.suppress(FileNotFoundError, ProcessLookupError, ValueError):
+                os.kill(int(pidfile.read_text().strip()), 15)
+                print(f"stopped gunicorn pid from {pidfile.name}")
+        for cmd, env in self.stops:
+            subprocess.run([str(part) for part in cmd], cwd=ROOT, env=env, check=False)
+
+
+def _peer_count():
+    python, site = PEER_DIR / "venv" / "bin" / "python", PEER_DIR / "site"
+    if not python.exists():
+        return None
+    count = "from news.models import NewsArticlePage as A; print(A.objects.count())"
+    env = {**os.environ, "PEER_DATA_DIR": str(PEER_DIR / "data")}
+    probe = subprocess.run(
+        [str(python), "manage.py", "shell", "-c", count], cwd=site, env=env, capture_output=True, text=True
+    )
+    return int(probe.stdout.split()[-1]) if probe.returncode == 0 and probe.stdout.split() else None
+
+
+def wait_for(url, seconds=30):
+    deadline = time.monotonic() + seconds
+    while True:
+        try:
+            with urllib.request.urlopen(url, timeout=5):
+                return
+        except OSError:
+            if time.monotonic() > deadline:
+                raise
+            time.sleep(0.3)
+
+
+def compare(label, targets, baselines, args):
+    cmd = [sys.executable, SHARED_BENCH / "compare.py", "-r", args.rounds, "-d", args.duration, "--out", RESULTS]
+    cmd += ["-b", ",".join(baselines), "--label", label, *(f"{name}={url}" for name, url in targets)]
+    status = subprocess.run([str(part) for part in cmd], cwd=ROOT).returncode
+    if status:
+        print(f"*** compare {label}: wrk saw errors (exit {status}); see the JSON in {RESULTS}")
+    return status
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
+    parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
+    parser.add_argument("--articles", type=int, default=100_000)
+    parser.add_argument("--peer-articles", type=int, default=1000, help="Wagtail peer size (its README used 1000)")
+    parser.add_argument("--rounds", type=int, default=3, help="wrk rounds per target (compare.py -r)")
+    parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run (compare.py -d)")
+    parser.add_argument("--runs", type=int, default=20, help="in-process requests per URL")
+    parser.add_argument("--reuse", action="store_true", help="keep a database already seeded with --articles")
+    parser.add_argument("--keep", action="store_true", help="keep the databases afterwards (for --reuse)")
+    parser.add_argument("--no-wrk", action="store_true", help="only the in-process measurements")
+    parser.add_argument("--inside", help=argparse.SUPPRESS)
+    parser.add_argument("inside_args", nargs="*", help=argparse.SUPPRESS)
+    args = parser.parse_args()
+
+    if args.inside:
+        sys.path.insert(0, str(ROOT))
+        os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
+        import django
+
+        django.setup()
+        steps = {"photos": inside_photos, "describe": inside_describe}
+        if args.inside == "measure":
+            return inside_measure(args.inside_args[0], args.runs)
+        return steps[args.inside]()
+
+    WORK.mkdir(parents=True, exist_ok=True)
+    RESULTS.mkdir(parents=True, exist_ok=True)
+    databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
+    servers = Servers()
+    info, in_process = {}, {}
+    status = 0
+    try:
+        # The pages link the hashed static names (WhiteNoise's manifest), in-process as under gunicorn.
+        run([PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], env=django_env(databases[0]))
+        for db in databases:
+            info[db] = prepare(db, args.articles, args.reuse)
+            in_process[db] = measure_in_process(db, info[db], args.runs)
+        stamp = time.strftime("%Y%m%dT%H%M%SZ", time.gmtime())
+        (RESULTS / f"inprocess-{stamp}.json").write_text(
+            json.dumps({"load_average": os.getloadavg(), "databases": info, "rows": in_process}, indent=1)
+        )
+        if args.no_wrk:
+            return 0
+        for db in databases:
+            for mode, cache in (("uncached", "0"), ("cached", "1")):
+                env = django_env(db, NEWSROOM_PAGE_CACHE=cache, REDIS_URL=REDIS_URLS[db])
+                servers.gunicorn_ours(PORTS[(db, mode)], env)
+        servers.peer(args.peer_articles)
+        first = databases[0]
+        ours = f"http://127.0.0.1:{PORTS[(first, 'uncached')]}"
+        servers.ceiling("article", ours + info[first]["article"])
+        servers.ceiling("list", ours + "/")
+
+        def pages(db, mode, with_search):
+            base, short = f"http://127.0.0.1:{PORTS[(db, mode)]}", SHORT[db]
+            found = [
+                (f"{short}_list", base + "/"),
+                (f"{short}_last", f"{base}/?page={info[db]['last_page']}"),
+                (f"{short}_article", base + info[db]["article"]),
+                (f"{short}_feed", base + "/feed/"),
+            ]
+            return found + [(f"{short}_search", base + SEARCH)] if with_search else found
+
+        wagtail = f"http://127.0.0.1:{PORTS['wagtail']}"
+        static = [
+            ("nginx_static", f"http://127.0.0.1:{PORTS[('article', 'nginx')]}/"),
+            ("gunicorn_static", f"http://127.0.0.1:{PORTS[('article', 'gunicorn')]}/"),
+            ("gunicorn_static_list", f"http://127.0.0.1:{PORTS[('list', 'gunicorn')]}/"),
+        ]
+        detail = f"/bai-viet-{(args.peer_articles + 1) // 2:05d}/"
+        peers = [("wagtail_list", wagtail + "/"), ("wagtail_detail", wagtail + detail)]
+        uncached = [target for db in databases for target in pages(db, "uncached", True)]
+        status |= compare("uncached", uncached + peers + static[1:2], ["wagtail_list", "wagtail_detail"], args)
+        cached = [target for db in databases for target in pages(db, "cached", False)]
+        status |= compare("cached", cached + static, ["gunicorn_static", "gunicorn_static_list"], args)
+    finally:
+        servers.stop_all()
+        if not args.keep:
+            if "postgres" in databases:
+                postgres(f"DROP DATABASE IF EXISTS {PG_NAME}")
+            for leftover in ("pages.sqlite3", "pages.sqlite3-wal", "pages.sqlite3-shm", "media", "cache"):
+                path = WORK / leftover
+                shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+            _flush_redis()
+    return status
+
+
+def _flush_redis():
+    """Empty the benchmark's own Redis databases: the cached servers' pages and stamps."""
+    import redis
+
+    for url in REDIS_URLS.values():
+        with contextlib.suppress(redis.RedisError):
+            redis.Redis.from_url(url).flushdb()
+
+
+if __name__ == "__main__":
+    sys.exit(main())
