@@ -416,6 +416,16 @@ def test_only_known_query_parameters_are_cached(client, site):
     assert client.get("/?page=abc").status_code == 404
 
 
+def test_a_page_stored_for_http_is_not_served_over_https(client, site):
+    """Scheme is part of the key: pages print absolute URLs, and HTTPS responses carry their own headers (HSTS)."""
+    url = site.newest.get_absolute_url()
+    cached(client, url)
+    with CaptureQueriesContext(connection) as queries:
+        response = client.get(url, secure=True)
+    assert response.status_code == 200 and len(queries) > 0
+    assert f"https://testserver{url}" in response.content.decode()
+
+
 def test_the_page_cache_can_be_turned_off(client, site, settings):
     """NEWSROOM_PAGE_CACHE=0 (for the uncached benchmark): every request renders, and the WSGI front passes it on."""
     settings.PAGE_CACHE = False
