@@ -1,6 +1,6 @@
 """Page benchmark at 100,000 articles: our pages under gunicorn against the Wagtail peer and the static ceilings.
 
-    .venv/bin/python scripts/bench_pages.py                  # SQLite and PostgreSQL, everything (about 40 minutes)
+    .venv/bin/python scripts/bench_pages.py                  # SQLite and PostgreSQL, everything (about 30 minutes)
     .venv/bin/python scripts/bench_pages.py --db sqlite --rounds 1 --duration 5      # a quicker look
     make bench
 
@@ -13,15 +13,16 @@ here and dropped at the end):
 2. In-process, with Django's test client (no HTTP, page cache off): SQL queries and time per request of the home,
    section and author lists at their first and last page, an article, search, the feed, and the admin changelist
    logged in. Printed as a table and saved as JSON.
-3. Two gunicorn servers as ``make serve`` runs them (2 sync workers, DEBUG off, WhiteNoise, access log): page cache
-   off (``NEWSROOM_PAGE_CACHE=0``) and on (Redis: database 11 for SQLite's server, 12 for PostgreSQL's).
+3. gunicorn as ``make serve`` runs it (2 sync workers, DEBUG off, WhiteNoise, access log), three times: page cache
+   off (``NEWSROOM_PAGE_CACHE=0``); on, in the file cache (the default without ``REDIS_URL``); on, in Redis
+   (database 11 for SQLite's server, 12 for PostgreSQL's).
 
 Then the Wagtail peer (../shared/bench/peer_wagtail, N=1000, as its README measured it) and the ceilings (a static
-copy of our article page and of our home page, each from nginx and from gunicorn) start, and
-../shared/bench/compare.py runs wrk on every URL, interleaved: once with the page cache off (against Wagtail) and once
-with it on (against the ceilings). Its JSON goes to docs/benchmarks/. Every server is stopped by its PID at the end,
-even after an error, and the databases are dropped unless --keep. Ports 8070-8079. docs/PERFORMANCE.md has the
-numbers and the reading of them.
+copy of our article page from nginx and from gunicorn) start, and ../shared/bench/compare.py runs wrk on every URL,
+interleaved: once with the page cache off, against the Wagtail list and article pages, and once with it on, against
+the ceilings. Its JSON goes to docs/benchmarks/. Every server is stopped by its PID at the end, even after an error,
+and the databases, media, caches and access logs are removed unless --keep. Ports 8070-8078. docs/PERFORMANCE.md
+has the numbers and how to read them.
 """
 
 import argparse
@@ -32,6 +33,7 @@ import math
 import os
 import secrets
 import shutil
+import socket
 import statistics
 import subprocess
 import sys
@@ -46,24 +48,26 @@ WORK = ROOT / "var" / "bench"
 RESULTS = ROOT / "docs" / "benchmarks"
 SHARED_BENCH = ROOT.parent / "shared" / "bench"
 PEER_DIR = Path(os.environ.get("PEER_DIR", "/tmp/nr_bench_peer"))
-CEILING_DIRS = {"article": Path("/tmp/nr_bench_ceiling_article"), "list": Path("/tmp/nr_bench_ceiling_list")}
+CEILING_DIR = Path("/tmp/nr_bench_ceiling")
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 PG_NAME = "nr_bench"
-# The cached servers' cache: Redis databases of their own (one per database, so neither orphans the other's pages).
+# Our servers run in three modes: page cache off; on, in the file cache (the default without REDIS_URL); on, in Redis.
+# Each server has a cache of its own (a folder, a Redis database), so that none orphans another's pages.
+MODES = {"off": {"NEWSROOM_PAGE_CACHE": "0"}, "files": {}, "redis": {}}
 REDIS_URLS = {"sqlite": "redis://127.0.0.1:6379/11", "postgres": "redis://127.0.0.1:6379/12"}
 SEARCH = "/search/?q=can+tho"
 
-# Ports: ours (page cache off / on) per database, the peer, the ceilings (nginx, gunicorn) of two pages.
+# Ports: ours per database and mode, the peer, the ceilings (nginx and gunicorn serving a copy of our article page).
 PORTS = {
-    ("sqlite", "uncached"): 8070,
-    ("postgres", "uncached"): 8071,
+    ("sqlite", "off"): 8070,
+    ("postgres", "off"): 8071,
     "wagtail": 8072,
-    ("article", "nginx"): 8073,
-    ("article", "gunicorn"): 8074,
-    ("sqlite", "cached"): 8075,
-    ("postgres", "cached"): 8076,
-    ("list", "nginx"): 8077,
-    ("list", "gunicorn"): 8078,
+    "nginx_static": 8073,
+    "gunicorn_static": 8074,
+    ("sqlite", "files"): 8075,
+    ("postgres", "files"): 8076,
+    ("sqlite", "redis"): 8077,
+    ("postgres", "redis"): 8078,
 }
 SHORT = {"sqlite": "sq", "postgres": "pg"}
 
@@ -78,7 +82,7 @@ def django_env(db, **extra):
         **os.environ,
         "DATABASE_URL": database_url(db),
         "DJANGO_MEDIA_ROOT": str(WORK / "media"),
-        "DJANGO_CACHE_DIR": str(WORK / "cache"),
+        "DJANGO_CACHE_DIR": str(WORK / f"cache-{db}"),
         "DJANGO_DEBUG": "0",
         "DJANGO_HTTPS": "0",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
@@ -306,9 +310,9 @@ class Servers:
         run(["bash", SHARED_BENCH / "peer_wagtail" / "serve.sh", "start", PORTS["wagtail"]], env=env)
         self.stops.append((["bash", SHARED_BENCH / "peer_wagtail" / "serve.sh", "stop"], env))
 
-    def ceiling(self, page, source_url):
-        env = {**os.environ, "CEILING_DIR": str(CEILING_DIRS[page]), "GUNICORN": str(GUNICORN)}
-        nginx, gunicorn = PORTS[(page, "nginx")], PORTS[(page, "gunicorn")]
+    def ceiling(self, source_url):
+        env = {**os.environ, "CEILING_DIR": str(CEILING_DIR), "GUNICORN": str(GUNICORN)}
+        nginx, gunicorn = PORTS["nginx_static"], PORTS["gunicorn_static"]
         run(["bash", SHARED_BENCH / "ceiling" / "ceiling.sh", "start", source_url, nginx, gunicorn], env=env)
         self.stops.append((["bash", SHARED_BENCH / "ceiling" / "ceiling.sh", "stop"], env))
 
@@ -319,6 +323,11 @@ class Servers:
                 print(f"stopped gunicorn pid from {pidfile.name}")
         for cmd, env in self.stops:
             subprocess.run([str(part) for part in cmd], cwd=ROOT, env=env, check=False)
+        # gunicorn lets its workers finish their requests first: wait until every port is closed again.
+        deadline = time.monotonic() + 60
+        for port in PORTS.values():
+            while time.monotonic() < deadline and _listening(port):
+                time.sleep(0.5)
 
 
 def _peer_count():
@@ -331,6 +340,12 @@ def _peer_count():
         [str(python), "manage.py", "shell", "-c", count], cwd=site, env=env, capture_output=True, text=True
     )
     return int(probe.stdout.split()[-1]) if probe.returncode == 0 and probe.stdout.split() else None
+
+
+def _listening(port):
+    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
+        return True
+    return False
 
 
 def wait_for(url, seconds=30):
@@ -399,44 +414,55 @@ def main():
         if args.no_wrk:
             return 0
         for db in databases:
-            for mode, cache in (("uncached", "0"), ("cached", "1")):
-                env = django_env(db, NEWSROOM_PAGE_CACHE=cache, REDIS_URL=REDIS_URLS[db])
+            for mode, extra in MODES.items():
+                env = django_env(db, **extra, **({"REDIS_URL": REDIS_URLS[db]} if mode == "redis" else {}))
                 servers.gunicorn_ours(PORTS[(db, mode)], env)
         servers.peer(args.peer_articles)
-        first = databases[0]
-        ours = f"http://127.0.0.1:{PORTS[(first, 'uncached')]}"
-        servers.ceiling("article", ours + info[first]["article"])
-        servers.ceiling("list", ours + "/")
+        servers.ceiling(f"http://127.0.0.1:{PORTS[(databases[0], 'off')]}{info[databases[0]]['article']}")
 
-        def pages(db, mode, with_search):
-            base, short = f"http://127.0.0.1:{PORTS[(db, mode)]}", SHORT[db]
-            found = [
-                (f"{short}_list", base + "/"),
-                (f"{short}_last", f"{base}/?page={info[db]['last_page']}"),
-                (f"{short}_article", base + info[db]["article"]),
-                (f"{short}_feed", base + "/feed/"),
+        def url(db, mode, path):
+            return f"http://127.0.0.1:{PORTS[(db, mode)]}{path}"
+
+        uncached = [
+            (f"{SHORT[db]}_{name}", url(db, "off", path))
+            for db in databases
+            for name, path in [
+                ("list", "/"),
+                ("last", f"/?page={info[db]['last_page']}"),
+                ("article", info[db]["article"]),
+                ("feed", "/feed/"),
+                ("search", SEARCH),
             ]
-            return found + [(f"{short}_search", base + SEARCH)] if with_search else found
-
-        wagtail = f"http://127.0.0.1:{PORTS['wagtail']}"
-        static = [
-            ("nginx_static", f"http://127.0.0.1:{PORTS[('article', 'nginx')]}/"),
-            ("gunicorn_static", f"http://127.0.0.1:{PORTS[('article', 'gunicorn')]}/"),
-            ("gunicorn_static_list", f"http://127.0.0.1:{PORTS[('list', 'gunicorn')]}/"),
         ]
-        detail = f"/bai-viet-{(args.peer_articles + 1) // 2:05d}/"
-        peers = [("wagtail_list", wagtail + "/"), ("wagtail_detail", wagtail + detail)]
-        uncached = [target for db in databases for target in pages(db, "uncached", True)]
-        status |= compare("uncached", uncached + peers + static[1:2], ["wagtail_list", "wagtail_detail"], args)
-        cached = [target for db in databases for target in pages(db, "cached", False)]
-        status |= compare("cached", cached + static, ["gunicorn_static", "gunicorn_static_list"], args)
+        peer = f"http://127.0.0.1:{PORTS['wagtail']}"
+        peers = [
+            ("wagtail_list", f"{peer}/"),
+            ("wagtail_detail", f"{peer}/bai-viet-{(args.peer_articles + 1) // 2:05d}/"),
+        ]
+        ceilings = [(name, f"http://127.0.0.1:{PORTS[name]}/") for name in ("nginx_static", "gunicorn_static")]
+        status |= compare("uncached", uncached + peers + ceilings[1:], ["wagtail_list", "wagtail_detail"], args)
+        # Search is never cached (articles/pagecache.py) and the last page is cached like any other page.
+        cached = [
+            (f"{SHORT[db]}_{mode}_{name}", url(db, mode, path))
+            for db in databases
+            for mode in ("files", "redis")
+            for name, path in [("list", "/"), ("article", info[db]["article"]), ("feed", "/feed/")]
+        ]
+        status |= compare("cached", cached + ceilings, ["gunicorn_static"], args)
     finally:
         servers.stop_all()
         if not args.keep:
             if "postgres" in databases:
                 postgres(f"DROP DATABASE IF EXISTS {PG_NAME}")
-            for leftover in ("pages.sqlite3", "pages.sqlite3-wal", "pages.sqlite3-shm", "media", "cache"):
-                path = WORK / leftover
+            leftovers = [
+                "pages.sqlite3",
+                "pages.sqlite3-wal",
+                "pages.sqlite3-shm",
+                "media",
+                "cache-sqlite",
+                "cache-postgres",
+            ]
+            for path in [*(WORK / name for name in leftovers), *WORK.glob("access-*.log")]:
                 shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
             _flush_redis()
     return status
