@@ -21,7 +21,8 @@ Then the Wagtail peer (../shared/bench/peer_wagtail, N=1000, as its README measu
 copy of our article page from nginx and from gunicorn) start, and ../shared/bench/compare.py runs wrk on every URL,
 interleaved: once with the page cache off, against the Wagtail list and article pages, and once with it on, against
 the ceilings. Its JSON goes to docs/benchmarks/. Every server is stopped by its PID at the end, even after an error,
-and the databases, media, caches and access logs are removed unless --keep. Ports 8070-8078. docs/PERFORMANCE.md
+and the databases, media, caches and access logs are removed unless --keep (the Wagtail peer's venv and site in
+/tmp/nr_bench_peer stay, for the next run: building them takes minutes). Ports 8070-8078. docs/PERFORMANCE.md
 has the numbers and how to read them.
 """
 
@@ -462,8 +463,8 @@ def main():
                 "cache-sqlite",
                 "cache-postgres",
             ]
-            for path in [*(WORK / name for name in leftovers), *WORK.glob("access-*.log")]:
-                shutil.rmtree(path) if path.is_dir() else path.unlink(missing_ok=True)
+            for path in [*(WORK / name for name in leftovers), *WORK.glob("access-*.log"), CEILING_DIR]:
+                shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
             _flush_redis()
     return status
 
