@@ -173,11 +173,24 @@ class ArticleQuerySet(PublicQuerySet):
         """Annotate `is_visible` with the same rule, for screens that show drafts beside published articles."""
         return self.annotate(is_visible=ExpressionWrapper(self._visible(), output_field=BooleanField()))
 
+    def for_reading(self):
+        """An article as its own page shows it: with its author and section, without the search columns (the size of
+        the body again, and read only by the search index)."""
+        return self.select_related("author", "section").defer("search_headline", "search_text")
+
+    def cards(self):
+        """What a list shows of each article: it and its author, without the columns only its own page reads (the
+        body and the search text are most of a row's bytes, and a list reads 20 rows)."""
+        return self.select_related("author").defer("body", "search_headline", "search_text")
+
     def related_to(self, article, count=4):
         """Up to `count` other articles of `article`'s section, newest first (none when it has no section)."""
         if article.section_id is None:
             return self.none()
-        return self.filter(section_id=article.section_id).exclude(pk=article.pk).select_related("author")[:count]
+        # What the related list prints: a photo, the headline and the time (no author, so no join). The image's
+        # width and height too: ImageField reads them when a row is loaded, and a deferred one costs a query.
+        fields = ("headline", "slug", "published_at", "image", "image_width", "image_height", "image_renditions")
+        return self.filter(section_id=article.section_id).exclude(pk=article.pk).only(*fields)[:count]
 
     def search(self, query):
         """Articles holding every word of `query` (accents, case and đ ignored), headline matches first, then newest.

@@ -10,11 +10,14 @@ Pages, feeds and metadata read ``Photo`` from that record: every ``<img>``, ``sr
 enclosure is built from the row already loaded, with no storage call and no query per photo.
 """
 
+import functools
 import io
 import logging
 from dataclasses import dataclass
 
 from django.core.files.base import ContentFile
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from imagekit import ImageSpec
 from PIL import Image, ImageOps
 from pilkit.processors import ResizeToFit
@@ -126,9 +129,9 @@ class Photo:
         record = article.image_renditions or {}
         if not article.image or record.get("source") != article.image.name:
             return None
-        url = article.image.storage.url
+        storage = article.image.storage
         files = [
-            RenditionFile(url(f["name"]), f["type"], f["width"], f["height"], f["size"])
+            RenditionFile(file_url(storage, f["name"]), f["type"], f["width"], f["height"], f["size"])
             for f in record.get("files", ())
         ]
         if not any(file.type == FALLBACK_TYPE for file in files):
@@ -142,6 +145,19 @@ class Photo:
     @property
     def height(self):
         return self.largest.height
+
+
+# A rendition's URL depends on its name and the storage settings alone (local disk, or the bucket's unsigned URLs:
+# settings.py), so each is built once per process: storage.url() costs ~10 µs, and a list page prints 160 of them.
+@functools.lru_cache(maxsize=4096)
+def file_url(storage, name):
+    return storage.url(name)
+
+
+@receiver(setting_changed)
+def forget_file_urls(setting, **kwargs):
+    if setting in ("MEDIA_URL", "STORAGES"):
+        file_url.cache_clear()
 
 
 def _srcset(files):

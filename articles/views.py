@@ -17,7 +17,7 @@ class ArticleListView(ListView):
     context_object_name = "articles"
 
     def get_queryset(self):
-        return Article.objects.published().select_related("author")
+        return Article.objects.published().cards()
 
 
 class ArticlesOfView(ArticleListView):
@@ -49,8 +49,8 @@ class ArticleDetailView(DetailView):
     def get_queryset(self):
         if self.request.user.has_perm("articles.change_article"):
             # Editors open every draft and scheduled article (with a banner), a reporter only their own.
-            return workflow.readable_by(self.request.user).select_related("author", "section")
-        return Article.objects.published().select_related("author", "section")
+            return workflow.readable_by(self.request.user).for_reading()
+        return Article.objects.published().for_reading()
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
