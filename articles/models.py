@@ -32,16 +32,20 @@ SLUG_MARK = "slug-mark"
 
 
 @functools.lru_cache(maxsize=64)
-def _slug_url_pattern(view_name, script_prefix, urlconf):
-    return reverse(view_name, kwargs={"slug": SLUG_MARK}, urlconf=urlconf)
+def _reversed(view_name, slug, script_prefix, urlconf):
+    return reverse(view_name, kwargs={"slug": slug} if slug else None, urlconf=urlconf)
+
+
+def fixed_url(view_name, slug=None):
+    """`reverse(view_name)` (or with that `slug`), reversed once per script prefix and URLconf: reverse() costs
+    25 µs a call, and every page prints the same few URLs (the home page, the feed, search) and dozens of slugs."""
+    return _reversed(view_name, slug, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
 
 
 def slug_url(view_name, slug):
     """`reverse(view_name, kwargs={"slug": slug})`, for the URLs a page prints dozens of times (every card links its
-    article and its author): reverse() costs 25 µs a call, 13% of the home page at 100,000 articles. The pattern is
-    reversed once per view, script prefix and URLconf; then only the slug changes."""
-    pattern = _slug_url_pattern(view_name, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-    return pattern.replace(SLUG_MARK, slug, 1)
+    article and its author): the pattern is reversed once (`fixed_url`), then only the slug changes."""
+    return fixed_url(view_name, SLUG_MARK).replace(SLUG_MARK, slug, 1)
 
 
 def last_change(prefix=""):
@@ -143,6 +147,21 @@ class Section(ArticleOwner):
         verbose_name_plural = "chuyên mục"
 
 
+# What a card prints: headline, link, time, lead, author and photo. The photo needs the image's width and height too:
+# ImageField reads them whenever a row is loaded, and each one deferred would cost a query.
+CARD_FIELDS = (
+    "headline",
+    "slug",
+    "published_at",
+    "lead",
+    "author",
+    "image",
+    "image_width",
+    "image_height",
+    "image_renditions",
+)
+
+
 class ArticleQuerySet(PublicQuerySet):
     # The optimistic lock's counter: Article._claim_next_version() bumps it alone, and the save that follows
     # invalidates the page cache anyway.
@@ -179,17 +198,16 @@ class ArticleQuerySet(PublicQuerySet):
         return self.select_related("author", "section").defer("search_headline", "search_text")
 
     def cards(self):
-        """What a list shows of each article: it and its author, without the columns only its own page reads (the
-        body and the search text are most of a row's bytes, and a list reads 20 rows)."""
-        return self.select_related("author").defer("body", "search_headline", "search_text")
+        """What a list prints of each article (its card) and nothing more: a list loads 20 rows, and the body, the
+        search text and the bookkeeping columns are most of each row's bytes and conversions."""
+        return self.select_related("author").only(*CARD_FIELDS, "author__name", "author__slug")
 
     def related_to(self, article, count=4):
         """Up to `count` other articles of `article`'s section, newest first (none when it has no section)."""
         if article.section_id is None:
             return self.none()
-        # What the related list prints: a photo, the headline and the time (no author, so no join). The image's
-        # width and height too: ImageField reads them when a row is loaded, and a deferred one costs a query.
-        fields = ("headline", "slug", "published_at", "image", "image_width", "image_height", "image_renditions")
+        # The related list prints no lead and no author, so no join.
+        fields = [field for field in CARD_FIELDS if field not in ("lead", "author")]
         return self.filter(section_id=article.section_id).exclude(pk=article.pk).only(*fields)[:count]
 
     def search(self, query):

@@ -27,9 +27,16 @@ __all__ = ["IdsFirstPaginator", "UncountedPage", "UncountedPaginator", "page_of"
 MAX_PAGE = 10**9
 
 
+# Up to this offset a page is read in one query: skipping a few dozen rows costs less than a second query. The first
+# pages are most of the traffic (measured at 100,000 articles: page 1 in one query 25% faster, page 11 already slower).
+SHALLOW = 100
+
+
 def page_of(queryset, offset, limit):
-    """``list(queryset[offset:offset + limit])`` in two queries: the ids, which an index can answer alone however
-    deep the offset, then the rows of those ids. An object deleted between the two is left out."""
+    """``list(queryset[offset:offset + limit])``; past the first pages in two queries: the ids, which an index can
+    answer alone however deep the offset, then the rows of those ids. An object deleted between the two is left out."""
+    if offset < SHALLOW:
+        return list(queryset[offset : offset + limit])
     ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
     # Unordered: the ids already are in order, and an ORDER BY could tempt the planner to walk the date index.
     rows = queryset.order_by().in_bulk(ids)

@@ -19,6 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from imagekit import ImageSpec
+from markupsafe import Markup
 from PIL import Image, ImageOps
 from pilkit.processors import ResizeToFit
 
@@ -137,6 +138,20 @@ class Photo:
         if not any(file.type == FALLBACK_TYPE for file in files):
             return None
         return cls(files)
+
+    def picture(self, sizes, alt="", eager=False):
+        """The photo as <picture>: WebP then JPEG at every width, the browser picking by `sizes`. Lazy-loaded unless
+        `eager`, for the one image likely to be the page's largest paint. Built here rather than in a template: a list
+        prints 20, and this is most of its markup."""
+        sources = Markup("").join(
+            Markup('<source type="{}" srcset="{}" sizes="{}">\n  ').format(content_type, srcset, sizes)
+            for content_type, srcset in self.sources
+        )
+        loading = Markup(' fetchpriority="high"' if eager else ' loading="lazy"')
+        return Markup(
+            '<picture>\n  {}<img src="{}" srcset="{}" sizes="{}" alt="{}" width="{}" height="{}"{} decoding="async">\n'
+            "</picture>"
+        ).format(sources, self.fallback.url, self.srcset, sizes, alt, self.width, self.height, loading)
 
     @property
     def width(self):

@@ -6,19 +6,20 @@ renditions) rendered ~4× faster, which is most of an uncached request (docs/PER
 sitemaps and the error pages that must render without a database stay Django templates.
 """
 
+import functools
 import json
 from urllib.parse import quote
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
+from django.core.signals import setting_changed
+from django.dispatch import receiver
 from django.templatetags.static import static
-from django.urls import reverse
 from django.utils import timezone
-from django.utils.text import Truncator
 from jinja2 import Environment
 from markupsafe import Markup
 
-from articles.models import Section
+from articles.models import Section, fixed_url, slug_url
 
 # What django.utils.html.json_script escapes: a headline holding "</script>" or "<!--" cannot end the element.
 JSON_SCRIPT_ESCAPES = {ord(">"): "\\u003E", ord("<"): "\\u003C", ord("&"): "\\u0026"}
@@ -28,19 +29,33 @@ LOGO = ("logo.png", 112, 112)
 def environment(**options):
     env = Environment(**options)
     env.globals.update(
-        static=static,
+        static=static_url,
         url=url,
         all_sections=all_sections,
         page_url=page_url,
         querystring=querystring,
         news_article_json_ld=news_article_json_ld,
+        time_tag=time_tag,
     )
-    env.filters.update(iso=iso, shown=shown, truncatechars=truncatechars, quote=quote_all)
+    env.filters.update(iso=iso, shorten=shorten, quote=quote_all)
     return env
 
 
-def url(view_name, *args):
-    return reverse(view_name, args=args)
+def url(view_name, slug=None):
+    """The URL of `view_name` (with `slug`, for views that take one), as reverse() gives it, reversed once."""
+    return slug_url(view_name, slug) if slug else fixed_url(view_name)
+
+
+# The static files' names are fixed for the life of a process (the manifest is read once), so is each URL.
+@functools.lru_cache(maxsize=64)
+def static_url(path):
+    return static(path)
+
+
+@receiver(setting_changed)
+def forget_static_urls(setting, **kwargs):
+    if setting in ("STATIC_URL", "STORAGES"):
+        static_url.cache_clear()
 
 
 def all_sections():
@@ -66,13 +81,22 @@ def iso(value):
     return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
 
 
-def shown(value):
-    """A time as the paper prints it: 17/02/2020 - 09:44, local time."""
-    return timezone.localtime(value).strftime("%d/%m/%Y - %H:%M") if value else ""
+def time_tag(value):
+    """A time as the paper prints it, 17/02/2020 - 09:44 (local time), in a <time> that machines can read."""
+    if not value:
+        return ""
+    local = timezone.localtime(value)
+    return Markup('<time datetime="{}">{}</time>').format(
+        local.isoformat(timespec="seconds"), local.strftime("%d/%m/%Y - %H:%M")
+    )
 
 
-def truncatechars(value, length):
-    return Truncator(value).chars(length)
+def shorten(value, length):
+    """`value` cut to at most `length` characters at a word boundary, with "…" when cut (descriptions)."""
+    if len(value) <= length:
+        return value
+    cut = value[: length - 1]
+    return cut.rsplit(" ", 1)[0].rstrip(" ,.;:–-") + "…"
 
 
 def quote_all(value):
@@ -100,7 +124,7 @@ def news_article_json_ld(request, article):
             "url": request.build_absolute_uri("/"),
             "logo": {
                 "@type": "ImageObject",
-                "url": request.build_absolute_uri(static(logo)),
+                "url": request.build_absolute_uri(static_url(logo)),
                 "width": logo_width,
                 "height": logo_height,
             },

@@ -166,3 +166,16 @@ def test_section_and_author_descriptions_name_them(client):
     make_article(section=make_section("Kinh tế"), author=make_author("MINH ANH"))
     assert "Kinh tế" in head(client, "/sections/kinh-te/").meta["description"]
     assert "MINH ANH" in head(client, "/authors/minh-anh/").meta["description"]
+
+
+def test_a_long_lead_is_cut_at_a_word_for_the_description(client):
+    """Search engines show about 160 characters: a longer lead is cut at a word boundary and ends with "…"; Open
+    Graph gets up to 300."""
+    words = "Hợp tác xã nông nghiệp Cần Thơ mở rộng sản xuất lúa chất lượng cao"
+    lead = " ".join([words] * 8)
+    page = head(client, make_article(lead=lead).get_absolute_url())
+    for name, limit in (("description", 160), ("og:description", 300)):
+        shown = page.meta[name]
+        assert len(shown) <= limit and shown.endswith("…"), name
+        kept = shown.removesuffix("…")
+        assert lead.startswith(kept) and lead[len(kept)] == " ", name

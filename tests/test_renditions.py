@@ -171,3 +171,12 @@ def test_missing_file_is_reported_by_the_command():
     err = io.StringIO()
     call_command("renditions", stdout=io.StringIO(), stderr=err)
     assert f"Bài #{article.pk}" in err.getvalue() and "không đọc được ảnh" in err.getvalue()
+
+
+def test_photo_urls_follow_the_media_url(client, settings):
+    """Rendition URLs are built once per process, but a changed MEDIA_URL (another host, a CDN) shows at once."""
+    article = make_article(image=uploaded_image(size=(1600, 1000)))
+    assert "/media/renditions/" in client.get("/").content.decode()
+    settings.MEDIA_URL = "https://anh.example.vn/"
+    text = client.get(article.get_absolute_url()).content.decode()
+    assert "https://anh.example.vn/renditions/" in text and "/media/renditions/" not in text
