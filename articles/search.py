@@ -10,6 +10,8 @@ API:
 * ``search(queryset, raw)`` -> ``SearchResults``: the articles of ``queryset`` holding every word, headline
   matches first, then newest; a sequence Paginator pages through (not a queryset). ``ArticleQuerySet.search()``
   is the public entry: ``Article.objects.published().select_related("author").search(q)``.
+* ``matching(queryset, raw)``: the articles of ``queryset`` holding every word, as a queryset, neither ranked nor
+  capped: for a list that orders and caps by itself (the admin's article list).
 
 How it is accent-, case- and đ-insensitive: both the stored columns and the query go through
 ``articles.text.fold`` and are then reduced to runs of letters and digits separated by single spaces. Neither
@@ -49,6 +51,7 @@ __all__ = [
     "create_index",
     "drop_index",
     "index_columns",
+    "matching",
     "query_words",
     "search",
 ]
@@ -174,6 +177,16 @@ def search(queryset, raw: str) -> SearchResults:
     An empty or word-less query gives no results without touching the database.
     """
     return SearchResults(queryset, query_words(raw))
+
+
+def matching(queryset, raw: str):
+    """The articles of ``queryset`` holding every word of ``raw``, as a filtered queryset (no ranking, no cap):
+    ``queryset.none()`` for a query with no word, which then runs no query at all."""
+    words = query_words(raw)
+    if not words:
+        return queryset.none()
+    matches, _ = _conditions(connections[queryset.db].vendor, words)
+    return queryset.filter(matches)
 
 
 # SQLite: the FTS5 table reads its text from articles_article (external content) and these triggers keep it in
