@@ -95,6 +95,22 @@ def test_article_figure_has_caption_and_credit_as_printed(client):
     assert "Ảnh: Liên minh HTX thành phố cung cấp" in figure
 
 
+def test_photo_text_typed_with_markup_stays_text(client):
+    """A caption, alt text or credit holding quotes or tags cannot break out of the <img> or the figure."""
+    from tests.conftest import uploaded_image
+
+    hostile = '"><script>alert(1)</script><img src=x onerror=alert(2) alt="'
+    article = make_article(image=uploaded_image(), image_caption=hostile, image_credit=hostile, image_alt=hostile)
+    html = client.get(article.get_absolute_url()).content.decode()
+    figure = html[html.index("<figure") : html.index("</figure>")]
+    tags = []
+    parser = HTMLParser()
+    parser.handle_starttag = lambda tag, attrs: tags.append((tag, dict(attrs)))
+    parser.feed(figure)
+    assert [tag for tag, _ in tags] == ["figure", "picture", "source", "img", "figcaption", "span"]
+    assert tags[3][1]["alt"] == hostile and "onerror" not in tags[3][1]
+
+
 def test_article_without_photo_has_no_figure(client):
     """No photo, no empty figure."""
     article = make_article()
