@@ -19,7 +19,7 @@ from django.core.files.base import ContentFile
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from imagekit import ImageSpec
-from markupsafe import Markup
+from markupsafe import Markup, escape
 from PIL import Image, ImageOps
 from pilkit.processors import ResizeToFit
 
@@ -143,15 +143,18 @@ class Photo:
         """The photo as <picture>: WebP then JPEG at every width, the browser picking by `sizes`. Lazy-loaded unless
         `eager`, for the one image likely to be the page's largest paint. Built here rather than in a template: a list
         prints 20, and this is most of its markup."""
-        sources = Markup("").join(
-            Markup('<source type="{}" srcset="{}" sizes="{}">\n  ').format(content_type, srcset, sizes)
+        # f-strings with escape() rather than Markup.format(): the same escaping, and string.Formatter is pure Python.
+        sizes = escape(sizes)
+        sources = "".join(
+            f'<source type="{content_type}" srcset="{escape(srcset)}" sizes="{sizes}">\n  '
             for content_type, srcset in self.sources
         )
-        loading = Markup(' fetchpriority="high"' if eager else ' loading="lazy"')
+        loading = 'fetchpriority="high"' if eager else 'loading="lazy"'
         return Markup(
-            '<picture>\n  {}<img src="{}" srcset="{}" sizes="{}" alt="{}" width="{}" height="{}"{} decoding="async">\n'
-            "</picture>"
-        ).format(sources, self.fallback.url, self.srcset, sizes, alt, self.width, self.height, loading)
+            f'<picture>\n  {sources}<img src="{escape(self.fallback.url)}" srcset="{escape(self.srcset)}" '
+            f'sizes="{sizes}" alt="{escape(alt)}" width="{self.width}" height="{self.height}" {loading} '
+            'decoding="async">\n</picture>'
+        )
 
     @property
     def width(self):
