@@ -33,6 +33,8 @@ run: $(VENV)/.runtime-installed
 # Production-like: DEBUG off, static files collected (hashed, compressed) and served by WhiteNoise, gunicorn with
 # WEB_CONCURRENCY workers (default 2). Needs DJANGO_SECRET_KEY. HTTP is redirected to HTTPS unless DJANGO_HTTPS=0
 # (plain-HTTP trials on this machine). Every variable: .env.example and docs/DEPLOYMENT.md.
+# gunicorn's access log only with NEWSROOM_ACCESS_LOG=1: a line per request costs a worker more CPU than answering
+# a cached page (docs/CACHING.md), and the proxy in front usually logs access anyway. Errors are always logged.
 WEB_CONCURRENCY ?= 2
 serve: export DJANGO_DEBUG = 0
 serve: $(VENV)/.runtime-installed
@@ -44,7 +46,7 @@ serve: $(VENV)/.runtime-installed
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --noinput
 	exec $(VENV)/bin/gunicorn newsroom.wsgi --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) \
-		--access-logfile - --error-logfile - --no-control-socket
+		$(if $(filter 1,$(NEWSROOM_ACCESS_LOG)),--access-logfile -) --error-logfile - --no-control-socket
 
 # Checks run with DEBUG off, as production does; this key exists only for them.
 check pytest: export DJANGO_SECRET_KEY ?= tests-only-not-a-secret

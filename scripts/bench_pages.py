@@ -13,7 +13,7 @@ here and dropped at the end):
 2. In-process, with Django's test client (no HTTP, page cache off): SQL queries and time per request of the home,
    section and author lists at their first and last page, an article, search, the feed, and the admin changelist
    logged in. Printed as a table and saved as JSON.
-3. gunicorn as ``make serve`` runs it (2 sync workers, DEBUG off, WhiteNoise, access log), three times: page cache
+3. gunicorn as ``make serve`` runs it (2 sync workers, DEBUG off, WhiteNoise, no access log), three times: page cache
    off (``NEWSROOM_PAGE_CACHE=0``); on, in the file cache (the default without ``REDIS_URL``); on, in Redis
    (database 11 for SQLite's server, 12 for PostgreSQL's).
 
@@ -21,7 +21,7 @@ Then the Wagtail peer (../shared/bench/peer_wagtail, N=1000, as its README measu
 copy of our article page from nginx and from gunicorn) start, and ../shared/bench/compare.py runs wrk on every URL,
 interleaved: once with the page cache off, against the Wagtail list and article pages, and once with it on, against
 the ceilings. Its JSON goes to docs/benchmarks/. Every server is stopped by its PID at the end, even after an error,
-and the databases, media, caches and access logs are removed unless --keep (the Wagtail peer's venv and site in
+and the databases, media and caches are removed unless --keep (the Wagtail peer's venv and site in
 /tmp/nr_bench_peer stay, for the next run: building them takes minutes). Ports 8070-8078. docs/PERFORMANCE.md
 has the numbers and how to read them.
 """
@@ -296,8 +296,7 @@ class Servers:
         run(
             [
                 GUNICORN, "newsroom.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-                "--access-logfile", WORK / f"access-{port}.log", "--error-logfile", WORK / f"error-{port}.log",
-                "--no-control-socket", "--pid", pidfile, "--daemon",
+                "--error-logfile", WORK / f"error-{port}.log", "--no-control-socket", "--pid", pidfile, "--daemon",
             ],
             env=env,
         )  # fmt: skip
@@ -463,7 +462,7 @@ def main():
                 "cache-sqlite",
                 "cache-postgres",
             ]
-            for path in [*(WORK / name for name in leftovers), *WORK.glob("access-*.log"), CEILING_DIR]:
+            for path in [*(WORK / name for name in leftovers), CEILING_DIR]:
                 shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
             _flush_redis()
     return status

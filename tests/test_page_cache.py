@@ -4,6 +4,7 @@ this file again with the cache in Redis."""
 
 import io
 import json
+import os
 import subprocess
 import sys
 from datetime import timedelta
@@ -475,6 +476,8 @@ def test_a_write_in_another_worker_process_shows_here_at_once(client, site):
     assert "Sửa ở tiến trình khác" in text(client, article.get_absolute_url())
 
 
+# Another Python process with the same CACHES setting, as another gunicorn worker: writes a stamp with the token
+# given (as a save there would), then prints the stamp it reads.
 OTHER_PROCESS = """
 import json, sys
 import django
@@ -482,22 +485,59 @@ from django.conf import settings
 settings.configure(CACHES=json.loads(sys.argv[1]))
 django.setup()
 from django.core.cache import cache
-print(json.dumps(cache.get(sys.argv[2])))
+from articles.pagecache import STAMP_KEY
+if len(sys.argv) > 2:
+    cache.set(STAMP_KEY, (sys.argv[2], float("inf")), timeout=None)
+print(json.dumps(cache.get(STAMP_KEY)))
 """
+
+
+def other_process(settings, *token):
+    result = subprocess.run(
+        [sys.executable, "-c", OTHER_PROCESS, json.dumps(settings.CACHES), *token],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=True,
+    )
+    return json.loads(result.stdout)
 
 
 def test_the_stamp_is_visible_to_another_os_process(client, site, settings):
     """Another Python process with the same CACHES setting reads the very stamp this one wrote."""
     client.get("/")
     stamp = cache.get(STAMP_KEY)
-    result = subprocess.run(
-        [sys.executable, "-c", OTHER_PROCESS, json.dumps(settings.CACHES), STAMP_KEY],
-        capture_output=True,
-        text=True,
-        timeout=60,
-        check=True,
-    )
-    assert json.loads(result.stdout)[0] == stamp[0]
+    assert other_process(settings)[0] == stamp[0]
+
+
+def test_a_stamp_written_by_another_os_process_ends_the_very_next_hit(client, site, settings):
+    """Another worker process writes a new stamp (what a save there does): this process's WSGI front, which answered
+    the page from the cache a moment before, hands the very next request to Django."""
+    url = site.newest.get_absolute_url()
+    cached(client, url)
+    environ = RequestFactory().get(url).environ
+    front = PageCacheApp(mock.Mock(return_value=[b"rendered"]))
+    assert front(dict(environ), mock.Mock()) != [b"rendered"]
+    assert other_process(settings, "ghi-tu-tien-trinh")[0] == "ghi-tu-tien-trinh"
+    assert front(dict(environ), mock.Mock()) == [b"rendered"]
+
+
+@pytest.mark.skipif(bool(os.environ.get("REDIS_URL")), reason="the file cache's stamp file")
+def test_stamps_written_within_one_tick_of_the_file_clock_are_seen(client, site):
+    """A hit re-reads the file cache's stamp only when the file changed. Two stamps written within one tick of the
+    file system's clock (a save and its renewal after commit) have the same size and time, and the second one may
+    get the inode of the file read last (ext4 hands a freed inode out again at once): still, the next request renders
+    the page again."""
+    url = site.newest.get_absolute_url()
+    other_worker = caches.create_connection("default")
+    path = other_worker._key_to_file(STAMP_KEY)
+    for _ in range(5):
+        cached(client, url)
+        tick = os.stat(path).st_mtime_ns
+        for _ in range(2):
+            PageCache(other_worker).renew()
+            os.utime(path, ns=(tick, tick))
+        assert fetch(client, url)[1] > 0
 
 
 # Conditional requests.

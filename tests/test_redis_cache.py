@@ -7,9 +7,12 @@ import os
 import socket
 import subprocess
 import sys
+from unittest import mock
 
 import pytest
 from django.core.cache import cache
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 
 pytestmark = pytest.mark.django_db
 
@@ -64,6 +67,38 @@ def test_with_redis_url_the_cache_lives_in_that_redis(settings):
     key = cache.make_key("trang-chu")
     assert raw.exists(key) == 1
     assert 0 < raw.ttl(key) <= 60
+
+
+@needs_redis
+def test_a_worker_whose_redis_connection_breaks_still_reads_the_current_stamp(client):
+    """Hits read the stamp on a connection each worker keeps (articles/pagecache.py). When it breaks (Redis restarted,
+    a network cut), that request reads the stamp again through django-redis: still a hit, no error page; and a write
+    made meanwhile through another connection is seen at once."""
+    import redis
+    from django.core.cache import caches
+
+    from articles.pagecache import PageCache
+    from tests.conftest import make_article
+
+    url = make_article().get_absolute_url()
+    client.get(url)
+    send = redis.connection.Connection.send_packed_command
+    broken = []
+
+    def break_once(redis_connection, *args, **kwargs):
+        if not broken:
+            broken.append(redis_connection)
+            raise redis.ConnectionError("Connection reset by peer")
+        return send(redis_connection, *args, **kwargs)
+
+    with mock.patch.object(redis.connection.Connection, "send_packed_command", autospec=True, side_effect=break_once):
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        assert (len(broken), len(queries)) == (1, 0)
+        PageCache(caches.create_connection("default")).renew()  # another worker's save
+        with CaptureQueriesContext(connection) as queries:
+            assert client.get(url).status_code == 200
+        assert len(queries) > 0
 
 
 def test_a_redis_outage_means_cache_misses_not_error_pages(settings, settings_from_env, client, caplog):

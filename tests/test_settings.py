@@ -172,7 +172,7 @@ def test_env_example_copied_as_is_gives_the_documented_defaults(settings_from_en
             name, _, value = line.partition("=")
             example[name] = value
     read = set(re.findall(r'env_(?:str|bool|list)\("([A-Z0-9_]+)"', (ROOT / "newsroom" / "settings.py").read_text()))
-    read |= {"DJANGO_SECRET_KEY", "WEB_CONCURRENCY"}  # read directly, and by gunicorn (make serve)
+    read |= {"DJANGO_SECRET_KEY", "WEB_CONCURRENCY", "NEWSROOM_ACCESS_LOG"}  # read directly, and by make serve
     assert set(example) <= read
 
     loaded = settings_from_env(**{**example, "DJANGO_SECRET_KEY": PRODUCTION_KEY})
