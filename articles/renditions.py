@@ -13,7 +13,7 @@ enclosure is built from the row already loaded, with no storage call and no quer
 import functools
 import io
 import logging
-from dataclasses import dataclass
+from typing import NamedTuple
 
 from django.core.files.base import ContentFile
 from django.core.signals import setting_changed
@@ -98,8 +98,9 @@ def _make(image, width):
     return made
 
 
-@dataclass(frozen=True)
-class RenditionFile:
+class RenditionFile(NamedTuple):
+    """One stored rendition: a named tuple, immutable at half a frozen dataclass's cost (a list page makes 160)."""
+
     url: str
     type: str
     width: int
