@@ -1,9 +1,9 @@
 """The public pages' template environment: Jinja2, with what the templates in templates/jinja2/ call.
 
 Readers' pages are Jinja2 rather than Django templates for speed: Jinja2 compiles a template to Python code once,
-where Django's engine walks its node tree on every render. The list page (20 cards, each a <picture> with eight
-renditions) rendered ~4× faster, which is most of an uncached request (docs/PERFORMANCE.md). The admin, e-mails,
-sitemaps and the error pages that must render without a database stay Django templates.
+where Django's engine walks its node tree on every render, which was 70% of an uncached list page. With the rest of
+that work (docs/PERFORMANCE.md, "Benchmark against Wagtail") the page takes half the time it did. The admin and the
+500, 503 and login-lockout pages stay Django templates; sitemaps and robots.txt are readers' pages too.
 """
 
 import functools
