@@ -128,12 +128,11 @@ class Photo:
     @classmethod
     def of(cls, article):
         """The photo of `article`, or None when it has none or its renditions are missing or out of date."""
-        record = article.image_renditions or {}
-        if not article.image or record.get("source") != article.image.name:
+        record, image = article.image_renditions or {}, article.image  # the field's descriptor runs once
+        if not image or record.get("source") != image.name:
             return None
-        storage = article.image.storage
         files = [
-            RenditionFile(file_url(storage, f["name"]), f["type"], f["width"], f["height"], f["size"])
+            RenditionFile(file_url(image.storage, f["name"]), f["type"], f["width"], f["height"], f["size"])
             for f in record.get("files", ())
         ]
         if not any(file.type == FALLBACK_TYPE for file in files):
