@@ -147,19 +147,8 @@ class Section(ArticleOwner):
         verbose_name_plural = "chuyên mục"
 
 
-# What a card prints: headline, link, time, lead, author and photo. The photo needs the image's width and height too:
-# ImageField reads them whenever a row is loaded, and each one deferred would cost a query.
-CARD_FIELDS = (
-    "headline",
-    "slug",
-    "published_at",
-    "lead",
-    "author",
-    "image",
-    "image_width",
-    "image_height",
-    "image_renditions",
-)
+# What a card prints: headline, link, time, lead, author and photo.
+CARD_FIELDS = ("headline", "slug", "published_at", "lead", "author", "image", "image_renditions")
 
 
 class ArticleQuerySet(PublicQuerySet):
@@ -255,12 +244,8 @@ class Article(models.Model):
         "ảnh đại diện",
         upload_to=article_image_path,
         blank=True,
-        width_field="image_width",
-        height_field="image_height",
         help_text="JPEG, PNG, WebP hoặc GIF; tối đa 10 MB và 40 megapixel.",
     )
-    image_width = models.PositiveIntegerField(null=True, blank=True, editable=False)
-    image_height = models.PositiveIntegerField(null=True, blank=True, editable=False)
     image_caption = models.CharField("chú thích ảnh", max_length=500, blank=True)
     image_credit = models.CharField(
         "nguồn ảnh", max_length=200, blank=True, help_text="In sau chữ “Ảnh:”, ví dụ: Liên minh HTX thành phố cung cấp."

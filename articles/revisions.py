@@ -31,8 +31,6 @@ TEXT_FIELDS = ["headline", "lead", "body"]
 CONTENT_FIELDS = [
     *TEXT_FIELDS,
     "image",
-    "image_width",
-    "image_height",
     "image_caption",
     "image_credit",
     "image_alt",

@@ -163,8 +163,6 @@ def inside_photos():
     started = time.perf_counter()
     Article.objects.update(
         image=name,
-        image_width=1600,
-        image_height=1067,
         image_renditions=record,
         image_alt="Ảnh minh họa dùng chung cho bài demo",
         image_caption="Ảnh minh họa dùng chung cho mọi bài demo.",

@@ -41,7 +41,7 @@ def test_editor_adds_an_article_with_photo_and_it_tops_the_list(editor_client, c
     article = Article.objects.get(headline__startswith="Đức Phương")
     assert article.slug == "duc-phuong-neu-cao-tinh-than-trach-nhiem"
     assert "<script>" not in article.body and "<p>Đoạn một.</p>" in article.body
-    assert (article.image_width, article.image_height) == (640, 400)
+    assert (article.photo.width, article.photo.height) == (640, 400)
     editor_client.logout()
     html = client.get("/").content.decode()
     assert html.index("Đức Phương nêu cao") < html.index("Bài cũ hơn")

@@ -589,7 +589,7 @@ def test_image_option_attaches_a_validated_photo_under_a_generated_name(tmp_path
     run(write(tmp_path, "a.txt", SEED_TEXT), "--image", photo)
     article = Article.objects.get()
     assert re.fullmatch(r"articles/\d{4}/\d{2}/neu-cao-tinh-than-trach-nhiem-[0-9a-f]{10}\.jpg", article.image.name)
-    assert (article.image_width, article.image_height) == (640, 400)
+    assert (article.photo.width, article.photo.height) == (640, 400)
     assert (Path(settings.MEDIA_ROOT) / article.image.name).read_bytes() == photo.read_bytes()
 
 

@@ -6,11 +6,13 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models.signals import post_init, pre_init
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles import pagination
 from articles.admin import ArticleAdmin
+from articles.models import Article, Author, Section
 from tests.conftest import make_article, make_author, make_section
 
 pytestmark = pytest.mark.django_db
@@ -148,3 +150,11 @@ def test_fast_article_urls_still_follow_the_script_prefix():
     finally:
         set_script_prefix("/")
     assert article.get_absolute_url() == "/articles/bai-mot/"
+
+
+@pytest.mark.parametrize("model", [Article, Author, Section])
+def test_loading_a_row_runs_no_signal_receiver(model):
+    """A list page loads 20 articles and their authors: nothing may run per row on top of Django's own work (such a
+    receiver, from ImageField's width/height fields and django-imagekit, was a tenth of a list page)."""
+    assert not pre_init.has_listeners(model)
+    assert not post_init.has_listeners(model)
