@@ -1,3 +1,4 @@
+import datetime
 import functools
 import uuid
 from pathlib import PurePosixPath
@@ -12,8 +13,9 @@ from django.urls import get_script_prefix, get_urlconf, reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from articles import pagecache, search
+from articles import pagecache, pagination, search
 from articles.images import ImageField
+from articles.prepared import PreparedQuery
 from articles.renditions import Photo, make_renditions
 from articles.sanitize import clean_body
 from articles.text import slugify, unique_slug
@@ -134,12 +136,20 @@ class Author(ArticleOwner):
         verbose_name_plural = "tác giả"
 
 
+class SectionManager(models.Manager.from_queryset(ArticleOwnerQuerySet)):
+    def menu(self):
+        """Every section, in the editors' order, with what the header's menu prints of it: on every public page."""
+        return _SECTION_MENU()
+
+
 class Section(ArticleOwner):
     name = models.CharField("tên chuyên mục", max_length=80, unique=True)
     slug = models.SlugField("đường dẫn", max_length=100, unique=True, blank=True)
     position = models.PositiveSmallIntegerField("thứ tự", default=0, help_text="Số nhỏ đứng trước trên thanh menu.")
 
     url_name = "articles:section"
+
+    objects = SectionManager()
 
     class Meta:
         ordering = ["position", "name"]
@@ -163,9 +173,10 @@ class ArticleQuerySet(PublicQuerySet):
         not_taken_down = Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now)
         return Q(status=Article.Status.PUBLISHED, published_at__lte=now) & not_taken_down
 
-    def published(self):
-        """Articles a reader may see. Every public page, feed, sitemap and search starts here."""
-        return self.filter(self._visible())
+    def published(self, now=None):
+        """Articles a reader may see (at `now`, by default now). Every public page, feed, sitemap and search starts
+        here."""
+        return self.filter(self._visible(now))
 
     def next_visibility_change(self, after):
         """The first moment after `after` at which `published()` changes by the clock alone: a scheduled article
@@ -191,19 +202,24 @@ class ArticleQuerySet(PublicQuerySet):
         search text and the bookkeeping columns are most of each row's bytes and conversions."""
         return self.select_related("author").only(*CARD_FIELDS, "author__name", "author__slug")
 
-    def related_to(self, article, count=4):
-        """Up to `count` other articles of `article`'s section, newest first (none when it has no section)."""
-        if article.section_id is None:
-            return self.none()
-        # The related list prints no lead and no author, so no join.
-        fields = [field for field in CARD_FIELDS if field not in ("lead", "author")]
-        return self.filter(section_id=article.section_id).exclude(pk=article.pk).only(*fields)[:count]
-
     def search(self, query):
         """Articles holding every word of `query` (accents, case and đ ignored), headline matches first, then newest.
 
         Returns a `search.SearchResults` sequence for Paginator, not a queryset: filter and select_related first."""
         return search.search(self, query)
+
+
+class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
+    def visible_by_slug(self, slug):
+        """The article at `slug` as its own page shows it (`for_reading()`), or None if readers may not see it."""
+        found = _VISIBLE_BY_SLUG(slug=slug, now=timezone.now())
+        return found[0] if found else None
+
+    def related_to(self, article):
+        """Up to four other visible articles of `article`'s section, newest first (none when it has no section)."""
+        if article.section_id is None:
+            return []
+        return _RELATED(section=article.section_id, article=article.pk, now=timezone.now())
 
 
 def article_image_path(article, filename):
@@ -305,7 +321,7 @@ class Article(models.Model):
     # Optimistic lock: save() writes only if the row still has the version this instance was loaded with.
     version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
 
-    objects = ArticleQuerySet.as_manager()
+    objects = ArticleManager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -399,6 +415,45 @@ class Article(models.Model):
         return Article.objects.filter(pk=self.pk).values_list("slug", flat=True).get()
 
 
+class CardList:
+    """A public list of article cards, newest first: every visible article, or only one section's or one author's.
+
+    UncountedPaginator reads it a page at a time. The first pages, most of the traffic, come from prepared queries
+    (compiled once per process, articles/prepared.py); deeper pages and the count come from the queryset."""
+
+    model = Article
+
+    def __init__(self, owner=None):
+        self.owner = owner
+        self.owner_field = owner._meta.model_name if owner else None
+
+    @cached_property
+    def queryset(self):
+        queryset = Article.objects.published().cards()
+        return queryset.filter(**{self.owner_field: self.owner}) if self.owner else queryset
+
+    def page(self, offset, limit):
+        """Up to `limit` cards from the `offset`-th on."""
+        if offset >= pagination.SHALLOW:
+            return pagination.page_of(self.queryset, offset, limit)
+        owner = {"owner": self.owner.pk} if self.owner else {}
+        return _first_cards(self.owner_field, offset, limit)(now=timezone.now(), **owner)
+
+    def count(self):
+        return self.queryset.count()
+
+
+@functools.cache  # a few dozen at most: three kinds of list, pages before pagination.SHALLOW
+def _first_cards(owner_field, offset, limit):
+    def build(now, owner=None):
+        queryset = Article.objects.published(now).cards()
+        if owner_field:
+            queryset = queryset.filter(**{f"{owner_field}_id": owner})
+        return queryset[offset : offset + limit]
+
+    return PreparedQuery(Article, build, now=datetime.datetime, **({"owner": int} if owner_field else {}))
+
+
 class OldSlug(models.Model):
     """A slug an article had before: its old URL answers 301 to the current one while the article is visible."""
 
@@ -468,3 +523,27 @@ class PreviewLink(models.Model):
             return int(signing.Signer(salt=cls.SALT).unsign(token))
         except (signing.BadSignature, ValueError):
             return None
+
+
+# The queries of every article page and the menu of every page, compiled once per process (articles/prepared.py).
+# Each starts from published() like every other public query; the time is a parameter, so the SQL stays the same.
+_VISIBLE_BY_SLUG = PreparedQuery(
+    Article,
+    lambda slug, now: Article.objects.published(now).for_reading().filter(slug=slug),
+    slug=str,
+    now=datetime.datetime,
+)
+# The related list prints no lead and no author, so no join.
+_RELATED = PreparedQuery(
+    Article,
+    lambda section, article, now: (
+        Article.objects.published(now)
+        .filter(section_id=section)
+        .exclude(pk=article)
+        .only(*(field for field in CARD_FIELDS if field not in ("lead", "author")))[:4]
+    ),
+    section=int,
+    article=int,
+    now=datetime.datetime,
+)
+_SECTION_MENU = PreparedQuery(Section, lambda: Section.objects.only("name", "slug"))

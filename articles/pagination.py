@@ -44,7 +44,8 @@ def page_of(queryset, offset, limit):
 
 
 class UncountedPaginator:
-    """A Paginator for ordered querysets that never counts them; ListView takes it as `paginator_class`."""
+    """A Paginator that never counts, for lists that read their own pages: `object_list.page(offset, limit)`, and
+    `object_list.count()` only for `?page=last` (articles.models.CardList). ListView takes it as `paginator_class`."""
 
     def __init__(self, object_list, per_page, orphans=0, allow_empty_first_page=True):
         # Merging a short last page into the one before needs the count this class avoids.
@@ -66,7 +67,7 @@ class UncountedPaginator:
     def page(self, number):
         number = self.validate_number(number)
         # One more than a page: whether it comes back tells whether there is a next page.
-        found = page_of(self.object_list, (number - 1) * self.per_page, self.per_page + 1)
+        found = self.object_list.page((number - 1) * self.per_page, self.per_page + 1)
         if not found and (number > 1 or not self.allow_empty_first_page):
             raise EmptyPage("That page contains no results")
         return UncountedPage(found[: self.per_page], number, len(found) > self.per_page, self)

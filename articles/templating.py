@@ -31,7 +31,7 @@ def environment(**options):
     env.globals.update(
         static=static_url,
         url=url,
-        all_sections=all_sections,
+        all_sections=Section.objects.menu,
         page_url=page_url,
         querystring=querystring,
         news_article_json_ld=news_article_json_ld,
@@ -56,11 +56,6 @@ def static_url(path):
 def forget_static_urls(setting, **kwargs):
     if setting in ("STATIC_URL", "STORAGES"):
         static_url.cache_clear()
-
-
-def all_sections():
-    """The header's section menu, in the editors' order (one query)."""
-    return list(Section.objects.only("name", "slug"))
 
 
 def page_url(request, number):

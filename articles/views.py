@@ -6,7 +6,7 @@ from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
 
 from articles import search, workflow
-from articles.models import Article, Author, Section
+from articles.models import Article, Author, CardList, Section
 from articles.pagination import UncountedPaginator
 
 
@@ -17,7 +17,7 @@ class ArticleListView(ListView):
     context_object_name = "articles"
 
     def get_queryset(self):
-        return Article.objects.published().cards()
+        return CardList()
 
 
 class ArticlesOfView(ArticleListView):
@@ -27,7 +27,7 @@ class ArticlesOfView(ArticleListView):
 
     def get_queryset(self):
         self.owner = get_object_or_404(self.owner_model, slug=self.kwargs["slug"])
-        return super().get_queryset().filter(**{self.owner_model._meta.model_name: self.owner})
+        return CardList(self.owner)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**{self.owner_model._meta.model_name: self.owner}, **kwargs)
@@ -46,17 +46,20 @@ class AuthorView(ArticlesOfView):
 class ArticleDetailView(DetailView):
     context_object_name = "article"
 
-    def get_queryset(self):
+    def get_object(self, queryset=None):
         if self.request.user.has_perm("articles.change_article"):
             # Editors open every draft and scheduled article (with a banner), a reporter only their own.
-            return workflow.readable_by(self.request.user).for_reading()
-        return Article.objects.published().for_reading()
+            return super().get_object(workflow.readable_by(self.request.user).for_reading())
+        article = Article.objects.visible_by_slug(self.kwargs["slug"])
+        if article is None:
+            raise Http404("Không có bài viết này, hoặc bài chưa được xuất bản.")
+        return article
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["is_preview"] = not getattr(self.object, "is_visible", True)
         context["share_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
-        context["related"] = Article.objects.published().related_to(self.object)
+        context["related"] = Article.objects.related_to(self.object)
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -89,7 +92,7 @@ class SearchView(ArticleListView):
 
     def get_queryset(self):
         self.query = search.clean_query(self.request.GET.get("q", ""))
-        return super().get_queryset().search(self.query)
+        return Article.objects.published().cards().search(self.query)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(query=self.query, capped=self.object_list.capped, **kwargs)

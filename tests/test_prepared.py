@@ -1,0 +1,69 @@
+"""Prepared queries (articles/prepared.py): the SQL is compiled once, yet every call sees the values it is given and
+the database as it is now, with the same objects a queryset gives."""
+
+import datetime
+from datetime import timedelta
+
+import pytest
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
+from django.utils import timezone
+
+from articles.models import Article, CardList, Section
+from articles.prepared import PreparedQuery
+from tests.conftest import make_article, make_author, make_section
+
+pytestmark = pytest.mark.django_db
+
+
+def test_a_prepared_query_builds_its_sql_once_and_answers_each_call_with_its_own_values():
+    built = []
+
+    def build(slug, now):
+        built.append(slug)
+        return Article.objects.published(now).select_related("author", "section").filter(slug=slug)
+
+    by_slug = PreparedQuery(Article, build, slug=str, now=datetime.datetime)
+    first = make_article(headline="Bài thứ nhất", section=make_section())
+    second = make_article(headline="Bài thứ hai", author=make_author("HOÀNG ANH"))
+
+    assert by_slug(slug=first.slug, now=timezone.now()) == [first]
+    with CaptureQueriesContext(connection) as queries:
+        [found] = by_slug(slug=second.slug, now=timezone.now())
+        assert (found.author.name, found.section) == ("HOÀNG ANH", None)  # joined, not loaded afterwards
+    assert len(queries) == 1
+    assert by_slug(slug="khong-co-bai-nay", now=timezone.now()) == []
+    assert len(built) == 1
+
+
+def test_the_time_is_a_value_too_so_a_scheduled_article_appears_when_its_time_comes():
+    soon = timezone.now() + timedelta(minutes=5)
+    scheduled = make_article(published_at=soon)
+
+    assert Article.objects.visible_by_slug(scheduled.slug) is None
+    assert Article.objects.published(soon).get() == scheduled
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setattr(timezone, "now", lambda: soon + timedelta(seconds=1))
+        assert Article.objects.visible_by_slug(scheduled.slug) == scheduled
+
+
+def test_prepared_rows_are_the_rows_the_queryset_gives():
+    section = make_section()
+    articles = [make_article(headline=f"Bài {i}", section=section) for i in range(5)]
+    make_article(headline="Bản nháp", section=section, status=Article.Status.DRAFT)
+    cards = CardList(section).page(0, 10)
+
+    assert cards == list(Article.objects.published().filter(section=section)) == articles[::-1]
+    assert Article.objects.related_to(articles[0]) == articles[1:][::-1]
+    assert Section.objects.menu() == list(Section.objects.all())
+
+
+def test_a_value_that_does_not_reach_the_sql_as_it_is_given_is_refused_with_the_reason():
+    """Compiled once, the SQL could not follow a value changed in Python on its way (or one Django writes into the
+    SQL itself, as slice bounds): such a query fails on its first call, never answers for another value."""
+    by_headline = PreparedQuery(
+        Article, lambda headline: Article.objects.filter(headline=headline.upper()), headline=str
+    )
+
+    with pytest.raises(ValueError, match=r"not parameters of the SQL: \['headline'\]"):
+        by_headline(headline="Bài")
