@@ -70,10 +70,14 @@ class _Compiled:
         self.adapt = {name: KINDS[kind][1] for name, kind in prepared.kinds.items()}
         self.using = using
         self.compiler = compiler
-        # What ModelIterable reads off the compiler to build each row's instance.
-        fields = compiler.klass_info["select_fields"]
+        # What ModelIterable works out from the compiler on every evaluation to make each row's instances, worked out
+        # once: the columns' converters (from database values to Python's), the main model's columns, and the
+        # populators of the select_related objects.
+        self.converters = compiler.get_converters([column[0] for column in compiler.select[: compiler.col_count]])
+        self.model, fields = compiler.klass_info["model"], compiler.klass_info["select_fields"]
         self.start, self.end = fields[0], fields[-1] + 1
         self.attnames = [column[0].target.attname for column in compiler.select[self.start : self.end]]
+        self.populators = get_related_populators(compiler.klass_info, compiler.select, using)
 
     def run(self, values):
         connection = connections[self.using]
@@ -83,14 +87,10 @@ class _Compiled:
         with connection.cursor() as cursor:
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
-        if not rows:
-            return []
-        model = self.compiler.klass_info["model"]
-        populators = get_related_populators(self.compiler.klass_info, self.compiler.select, self.using)
         objects = []
-        for row in self.compiler.results_iter([rows]):
-            obj = model.from_db(self.using, self.attnames, row[self.start : self.end])
-            for populator in populators:
+        for row in self.compiler.apply_converters(rows, self.converters) if self.converters else rows:
+            obj = self.model.from_db(self.using, self.attnames, row[self.start : self.end])
+            for populator in self.populators:
                 populator.populate(row, obj)
             objects.append(obj)
         return objects
