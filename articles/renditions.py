@@ -16,6 +16,7 @@ import logging
 from typing import NamedTuple
 
 from django.core.files.base import ContentFile
+from django.core.files.storage import default_storage
 from django.core.signals import setting_changed
 from django.dispatch import receiver
 from imagekit import ImageSpec
@@ -132,7 +133,7 @@ class Photo:
         if not image or record.get("source") != image.name:
             return None
         files = [
-            RenditionFile(file_url(image.storage, f["name"]), f["type"], f["width"], f["height"], f["size"])
+            RenditionFile(file_url(f["name"]), f["type"], f["width"], f["height"], f["size"])
             for f in record.get("files", ())
         ]
         if not any(file.type == FALLBACK_TYPE for file in files):
@@ -167,9 +168,11 @@ class Photo:
 
 # A rendition's URL depends on its name and the storage settings alone (local disk, or the bucket's unsigned URLs:
 # settings.py), so each is built once per process: storage.url() costs ~10 µs, and a list page prints 160 of them.
+# Article.image keeps its files in the default storage. Keyed on the name alone: hashing the default_storage proxy
+# for the key cost more than the lookup.
 @functools.lru_cache(maxsize=4096)
-def file_url(storage, name):
-    return storage.url(name)
+def file_url(name):
+    return default_storage.url(name)
 
 
 @receiver(setting_changed)

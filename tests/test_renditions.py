@@ -3,6 +3,7 @@ from pathlib import Path
 
 import pytest
 from django.conf import settings
+from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
 from PIL import Image
@@ -180,3 +181,8 @@ def test_photo_urls_follow_the_media_url(client, settings):
     settings.MEDIA_URL = "https://anh.example.vn/"
     text = client.get(article.get_absolute_url()).content.decode()
     assert "https://anh.example.vn/renditions/" in text and "/media/renditions/" not in text
+
+
+def test_photo_urls_come_from_the_storage_the_photos_are_saved_in():
+    """Rendition URLs are built from the default storage (renditions.file_url); the photo field must store there."""
+    assert Article._meta.get_field("image").storage is default_storage
