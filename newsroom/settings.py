@@ -124,10 +124,14 @@ DATABASES = {
     ),
 }
 if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
+    _options = DATABASES["default"].setdefault("OPTIONS", {})
     # An unreachable server fails the request in seconds (the 503 page) instead of hanging a worker.
-    DATABASES["default"].setdefault("OPTIONS", {}).setdefault(
-        "connect_timeout", int(env_str("DJANGO_DB_CONNECT_TIMEOUT", "3"))
-    )
+    _options.setdefault("connect_timeout", int(env_str("DJANGO_DB_CONNECT_TIMEOUT", "3")))
+    # Values sent apart from the SQL (server-side binding): Python no longer quotes them into the SQL text, and psycopg
+    # prepares the statements a connection runs again and again, so PostgreSQL stops parsing and planning them. A third
+    # more article pages a second (docs/PERFORMANCE.md). Off (0) behind a pooler in transaction mode that cannot keep
+    # prepared statements (PgBouncer before 1.21).
+    _options.setdefault("server_side_binding", env_bool("DJANGO_DB_SERVER_SIDE_BINDING", default=True))
 
 # One cache shared by every worker process: a save in one worker must show in the others at once, so never a
 # per-process memory cache. REDIS_URL (redis://host:6379/0) selects Redis; a Redis outage only means cache misses
