@@ -12,7 +12,7 @@ The queryset is still written with the ORM, so the rules it uses (`ArticleQueryS
 import datetime
 
 from django.db import connections, router
-from django.db.models.query import get_related_populators
+from django.db.models.query import ModelIterable, get_related_populators
 
 
 def _same(ops, value):
@@ -28,7 +28,7 @@ def _datetime(ops, value):
 KINDS = {
     str: (lambda n: f"\x00prepared-{n}\x00", _same),
     int: (lambda n: -7_306_500_000 - n, _same),
-    datetime.datetime: (lambda n: datetime.datetime(1, 1, 1, 0, 0, n, 918_273, tzinfo=datetime.UTC), _datetime),
+    datetime.datetime: (lambda n: datetime.datetime(1901, 1, 1, 0, 0, n, 918_273, tzinfo=datetime.UTC), _datetime),
 }
 
 
@@ -37,7 +37,8 @@ class PreparedQuery:
 
     `build` returns a queryset of `Model` whose SQL depends on the values only through its parameters: a filter on a
     value, never a Python branch on one (the SQL is compiled once, for the markers). Each value must reach the SQL as
-    a parameter; one that does not (Django writes slice bounds into the SQL) is refused when the SQL is compiled.
+    a parameter; one that does not (Django writes slice bounds into the SQL) is refused when the SQL is compiled, as
+    are what the rows alone do not make: values(), annotate() and prefetch_related().
     """
 
     def __init__(self, model, build, **kinds):
@@ -59,7 +60,17 @@ class _Compiled:
 
     def __init__(self, prepared, using):
         marks = {name: KINDS[kind][0](n) for n, (name, kind) in enumerate(prepared.kinds.items())}
-        compiler = prepared.build(**marks).using(using).query.get_compiler(using=using)
+        queryset = prepared.build(**marks).using(using)
+        if (
+            queryset._iterable_class is not ModelIterable
+            or queryset._prefetch_related_lookups
+            or queryset.query.annotation_select
+        ):
+            raise ValueError(
+                "A PreparedQuery makes model instances from their own columns: no values(), annotate() "
+                f"or prefetch_related(). Query: {queryset.query}"
+            )
+        compiler = queryset.query.get_compiler(using=using)
         self.sql, params = compiler.as_sql()
         ops = connections[using].ops
         where = {KINDS[prepared.kinds[name]][1](ops, mark): name for name, mark in marks.items()}

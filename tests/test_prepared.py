@@ -6,6 +6,7 @@ from datetime import timedelta
 
 import pytest
 from django.db import connection
+from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
@@ -67,3 +68,19 @@ def test_a_value_that_does_not_reach_the_sql_as_it_is_given_is_refused_with_the_
 
     with pytest.raises(ValueError, match=r"not parameters of the SQL: \['headline'\]"):
         by_headline(headline="Bài")
+
+
+@pytest.mark.parametrize(
+    "build",
+    [
+        lambda slug: Article.objects.filter(slug=slug).values("headline"),
+        lambda slug: Article.objects.filter(slug=slug).annotate(n=Count("old_slugs")),
+        lambda slug: Article.objects.filter(slug=slug).prefetch_related("old_slugs"),
+    ],
+    ids=["values", "annotate", "prefetch_related"],
+)
+def test_what_the_rows_alone_do_not_make_is_refused_rather_than_dropped(build):
+    make_article(slug="bai-mot")
+
+    with pytest.raises(ValueError, match="no values\\(\\), annotate\\(\\) or prefetch_related\\(\\)"):
+        PreparedQuery(Article, build, slug=str)(slug="bai-mot")
