@@ -9,8 +9,10 @@ instances as iterating the queryset would, `select_related` objects included.
 The queryset is still written with the ORM, so the rules it uses (`ArticleQuerySet.published()`) keep their one place.
 """
 
+import contextlib
 import datetime
 
+from django.conf import settings
 from django.db import connections, router
 from django.db.models.query import ModelIterable, get_related_populators
 
@@ -95,7 +97,7 @@ class _Compiled:
         params = self.params.copy()
         for i, name in self.slots:
             params[i] = self.adapt[name](connection.ops, values[name])
-        with connection.cursor() as cursor:
+        with connection.cursor() as cursor, _prepared_on_server(connection):
             cursor.execute(self.sql, params)
             rows = cursor.fetchall()
         objects = []
@@ -105,6 +107,22 @@ class _Compiled:
                 populator.populate(row, obj)
             objects.append(obj)
         return objects
+
+
+@contextlib.contextmanager
+def _prepared_on_server(connection):
+    """On PostgreSQL (settings.PREPARED_STATEMENTS), the statement run inside is prepared on the server, parsed and
+    planned once per connection: psycopg prepares what it runs while its prepare_threshold is set, and Django leaves
+    it unset so that no other statement is prepared (a search's plan must be made for its words)."""
+    if connection.vendor != "postgresql" or not settings.PREPARED_STATEMENTS:
+        yield
+        return
+    psycopg_connection = connection.connection
+    previous, psycopg_connection.prepare_threshold = psycopg_connection.prepare_threshold, 0
+    try:
+        yield
+    finally:
+        psycopg_connection.prepare_threshold = previous
 
 
 def _hashable(value):

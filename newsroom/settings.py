@@ -127,14 +127,14 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.postgresql":
     _options = DATABASES["default"].setdefault("OPTIONS", {})
     # An unreachable server fails the request in seconds (the 503 page) instead of hanging a worker.
     _options.setdefault("connect_timeout", int(env_str("DJANGO_DB_CONNECT_TIMEOUT", "3")))
-    # Values sent apart from the SQL (server-side binding), so Python no longer quotes them into its text; and the
-    # statements a connection runs again and again prepared (psycopg does it from the 5th run; Django leaves it off
-    # for connection poolers), so PostgreSQL stops parsing and planning them. Reader pages run the same few statements
-    # (articles/prepared.py): PostgreSQL's CPU per article page fell from 1.6 to 0.5 ms (docs/PERFORMANCE.md). Turn
-    # prepared statements off (DJANGO_DB_PREPARED_STATEMENTS=0) behind a pooler in transaction mode that cannot keep
-    # them (PgBouncer before 1.21).
+    # Values sent apart from the SQL (server-side binding): Python no longer quotes each one into the SQL's text.
     _options.setdefault("server_side_binding", True)
-    _options.setdefault("prepare_threshold", 5 if env_bool("DJANGO_DB_PREPARED_STATEMENTS", default=True) else None)
+# On PostgreSQL, the readers' prepared queries (articles/prepared.py) are also prepared statements on the server: parsed
+# and planned once per connection, PostgreSQL's CPU per article page fell from 1.6 to 0.5 ms (docs/PERFORMANCE.md).
+# Only those: psycopg's automatic preparing stays off (Django's default), because for search a plan made once for any
+# words is far slower than one made for the words. 0 behind a pooler in transaction mode that cannot keep prepared
+# statements (PgBouncer before 1.21).
+PREPARED_STATEMENTS = env_bool("DJANGO_DB_PREPARED_STATEMENTS", True)
 
 # One cache shared by every worker process: a save in one worker must show in the others at once, so never a
 # per-process memory cache. REDIS_URL (redis://host:6379/0) selects Redis; a Redis outage only means cache misses

@@ -84,3 +84,23 @@ def test_what_the_rows_alone_do_not_make_is_refused_rather_than_dropped(build):
 
     with pytest.raises(ValueError, match="no values\\(\\), annotate\\(\\) or prefetch_related\\(\\)"):
         PreparedQuery(Article, build, slug=str)(slug="bai-mot")
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+@pytest.mark.parametrize("enabled", [True, False])
+def test_on_postgresql_only_prepared_queries_become_prepared_statements(settings, enabled):
+    """Their plan is made once per connection; any other statement, run as often, is planned for its own values (a
+    plan made once for any search words made search seven times slower). A pooler that cannot keep prepared
+    statements turns them off (DJANGO_DB_PREPARED_STATEMENTS=0)."""
+    settings.PREPARED_STATEMENTS = enabled
+    article = make_article(section=make_section())
+    for _ in range(6):
+        Article.objects.visible_by_slug(article.slug)
+        list(Article.objects.published().search("Cần Thơ"))
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [statement for (statement,) in cursor.fetchall()]
+    by_slug = [statement for statement in prepared if '"articles_article"."slug" = $' in statement]
+    searches = [statement for statement in prepared if "@@" in statement]
+    assert (len(by_slug), searches) == (1 if enabled else 0, [])

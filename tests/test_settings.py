@@ -42,19 +42,15 @@ def test_hosts_and_trusted_origins_are_comma_separated_lists(settings_from_env):
 
 def test_database_url_selects_postgresql_with_a_short_connect_timeout(settings_from_env):
     """DATABASE_URL picks PostgreSQL (connections reused, health-checked, given up on after 3 s, values bound by the
-    server, statements prepared unless a pooler forbids it); else SQLite."""
+    server); else SQLite."""
     database = settings_from_env(
         DJANGO_SECRET_KEY=PRODUCTION_KEY, DATABASE_URL="postgres://toasoan:mat-khau@db.internal:5433/newsroom"
     )["DATABASES"]["default"]
     assert database["ENGINE"] == "django.db.backends.postgresql"
     assert (database["NAME"], database["USER"], database["PASSWORD"]) == ("newsroom", "toasoan", "mat-khau")
     assert (database["HOST"], database["PORT"]) == ("db.internal", 5433)
-    assert database["OPTIONS"] == {"connect_timeout": 3, "server_side_binding": True, "prepare_threshold": 5}
+    assert database["OPTIONS"] == {"connect_timeout": 3, "server_side_binding": True}
     assert (database["CONN_MAX_AGE"], database["CONN_HEALTH_CHECKS"]) == (60, True)
-    behind_a_pooler = settings_from_env(
-        DJANGO_SECRET_KEY=PRODUCTION_KEY, DATABASE_URL="postgres://db/newsroom", DJANGO_DB_PREPARED_STATEMENTS="0"
-    )["DATABASES"]["default"]
-    assert behind_a_pooler["OPTIONS"]["prepare_threshold"] is None
 
     default = settings_from_env(DJANGO_SECRET_KEY=PRODUCTION_KEY)["DATABASES"]["default"]
     assert default["ENGINE"] == "django.db.backends.sqlite3"
