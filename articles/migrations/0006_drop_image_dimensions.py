@@ -31,4 +31,6 @@ class Migration(migrations.Migration):
                 verbose_name="ảnh đại diện",
             ),
         ),
+        # SQLite rebuilds the table to drop the columns, and the list indexes' statistics go with it (0005).
+        migrations.RunSQL("ANALYZE articles_article", migrations.RunSQL.noop),
     ]
