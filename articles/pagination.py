@@ -32,10 +32,11 @@ MAX_PAGE = 10**9
 SHALLOW = 100
 
 
-def page_of(queryset, offset, limit):
-    """``list(queryset[offset:offset + limit])``; past the first pages in two queries: the ids, which an index can
-    answer alone however deep the offset, then the rows of those ids. An object deleted between the two is left out."""
-    if offset < SHALLOW:
+def page_of(queryset, offset, limit, shallow=None):
+    """``list(queryset[offset:offset + limit])``; from offset `shallow` on (default SHALLOW) in two queries: the ids,
+    which an index can answer alone however deep the offset, then the rows of those ids. An object deleted between the
+    two is left out."""
+    if offset < (SHALLOW if shallow is None else shallow):
         return list(queryset[offset : offset + limit])
     ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
     # Unordered: the ids already are in order, and an ORDER BY could tempt the planner to walk the date index.
@@ -129,4 +130,6 @@ class IdsFirstPaginator(Paginator):
         top = bottom + self.per_page
         if top + self.orphans >= self.count:  # as Django's: a short last page takes its orphans
             top = self.count
-        return self._get_page(page_of(self.object_list, bottom, top - bottom), number, self)
+        # Every page ids first, the first too: with statistics on the small tables (ANALYZE, PRAGMA optimize), SQLite
+        # planned the one-query page as a scan of the authors and a sort of their articles, 0.7 s at 100,000.
+        return self._get_page(page_of(self.object_list, bottom, top - bottom, shallow=0), number, self)
