@@ -125,6 +125,7 @@ class Photo:
         self.fallback = next((file for file in fallbacks if file.width >= FALLBACK_WIDTH), fallbacks[-1])
         # The largest JPEG: what Open Graph, JSON-LD and feed enclosures point at; it sets the aspect ratio too.
         self.largest = fallbacks[-1]
+        self._pictures = {}  # (sizes, eager) -> the <picture> without alt text (picture())
 
     @classmethod
     def of(cls, article):
@@ -132,18 +133,24 @@ class Photo:
         record, image = article.image_renditions or {}, article.image  # the field's descriptor runs once
         if not image or record.get("source") != image.name:
             return None
-        files = [
-            RenditionFile(file_url(f["name"]), f["type"], f["width"], f["height"], f["size"])
-            for f in record.get("files", ())
-        ]
-        if not any(file.type == FALLBACK_TYPE for file in files):
-            return None
-        return cls(files)
+        # Keyed by everything the record says, so a re-made record is a new key: never a stale photo.
+        return _photo(
+            tuple((f["name"], f["type"], f["width"], f["height"], f["size"]) for f in record.get("files", ()))
+        )
 
     def picture(self, sizes, alt="", eager=False):
         """The photo as <picture>: WebP then JPEG at every width, the browser picking by `sizes`. Lazy-loaded unless
         `eager`, for the one image likely to be the page's largest paint. Built here rather than in a template: a list
         prints 20, and this is most of its markup."""
+        if alt:  # an article page's own photo, described by its article: printed once a page, and not kept
+            return self._picture(sizes, alt, eager)
+        # Cards and related lists print the same few <picture>s on every request: each is built once (``_photo``).
+        key = (sizes, eager)
+        if (markup := self._pictures.get(key)) is None:
+            markup = self._pictures[key] = self._picture(sizes, alt, eager)
+        return markup
+
+    def _picture(self, sizes, alt, eager):
         # f-strings with escape() rather than Markup.format(): the same escaping, and string.Formatter is pure Python.
         sizes = escape(sizes)
         sources = "".join(
@@ -175,10 +182,20 @@ def file_url(name):
     return default_storage.url(name)
 
 
+# A Photo (and the <picture> markup it keeps) depends only on its files and the URLs above, so one is made per
+# process for each record a page shows, not per card per request: building it was 15% of a list page. A record that
+# changes (a new photo, re-made renditions) has a different key; the old entry just ages out.
+@functools.lru_cache(maxsize=1024)
+def _photo(files):
+    files = [RenditionFile(file_url(name), *rest) for name, *rest in files]
+    return Photo(files) if any(file.type == FALLBACK_TYPE for file in files) else None
+
+
 @receiver(setting_changed)
 def forget_file_urls(setting, **kwargs):
     if setting in ("MEDIA_URL", "STORAGES"):
         file_url.cache_clear()
+        _photo.cache_clear()
 
 
 def _srcset(files):

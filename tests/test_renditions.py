@@ -186,3 +186,25 @@ def test_photo_urls_follow_the_media_url(client, settings):
 def test_photo_urls_come_from_the_storage_the_photos_are_saved_in():
     """Rendition URLs are built from the default storage (renditions.file_url); the photo field must store there."""
     assert Article._meta.get_field("image").storage is default_storage
+
+
+def test_renditions_made_again_for_the_same_photo_show_at_once(client):
+    """Photos are built once per process from their record: a record made again for the same file (other sizes)
+    shows on the very next request, on the list and on the article."""
+    article = make_article(image=uploaded_image(size=(1600, 1000)))
+    assert " 1280w" in client.get("/").content.decode()
+    record = article.image_renditions
+    record["files"] = [f for f in record["files"] if f["width"] < 1280]
+    Article.objects.filter(pk=article.pk).update(image_renditions=record)
+    for url in ("/", article.get_absolute_url()):
+        text = client.get(url).content.decode()
+        assert " 960w" in text and " 1280w" not in text, url
+
+
+def test_the_same_photo_on_two_articles_keeps_each_articles_alt_text(client):
+    """Two articles sharing one photo share its renditions, never each other's description of it."""
+    first = make_article(image=uploaded_image(), image_alt="Cầu Cần Thơ lúc bình minh")
+    second = make_article(headline="Bài thứ hai", image_alt="Bến Ninh Kiều")
+    Article.objects.filter(pk=second.pk).update(image=first.image.name, image_renditions=first.image_renditions)
+    assert 'alt="Bến Ninh Kiều"' in client.get(second.get_absolute_url()).content.decode()
+    assert 'alt="Cầu Cần Thơ lúc bình minh"' in client.get(first.get_absolute_url()).content.decode()
