@@ -78,9 +78,13 @@ def iso(value):
 
 def time_tag(value):
     """A time as the paper prints it, 17/02/2020 - 09:44 (local time), in a <time> that machines can read."""
-    if not value:
-        return ""
-    local = timezone.localtime(value)  # digits and punctuation only: nothing to escape
+    return _time_tag(value, timezone.get_current_timezone()) if value else ""
+
+
+# A list prints the same articles' times on every request: each is written once per process and time zone.
+@functools.lru_cache(maxsize=4096)
+def _time_tag(value, zone):
+    local = timezone.localtime(value, zone)  # digits and punctuation only: nothing to escape
     return Markup(f'<time datetime="{local.isoformat(timespec="seconds")}">{local.strftime("%d/%m/%Y - %H:%M")}</time>')
 
 

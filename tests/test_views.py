@@ -78,6 +78,15 @@ def test_article_page_shows_the_article_as_the_newspaper_prints_it(client):
     assert order == sorted(order)
 
 
+def test_dates_follow_the_active_time_zone(client):
+    """Printed times are kept once written, per time zone: the same article under another zone shows its hour."""
+    make_article(published_at=timezone.make_aware(timezone.datetime(2020, 2, 17, 9, 44)))
+    assert "17/02/2020 - 09:44" in client.get("/").content.decode()
+    with timezone.override("UTC"):
+        html = client.get("/?page=1").content.decode()  # another URL than the page cache already keeps
+    assert '<time datetime="2020-02-17T02:44:00+00:00">17/02/2020 - 02:44</time>' in html
+
+
 def test_article_figure_has_caption_and_credit_as_printed(client):
     """The photo sits in a figure whose caption ends with the credit as the seed prints it."""
     from tests.conftest import uploaded_image
