@@ -41,6 +41,7 @@ from django.utils.cache import cc_delim_re, patch_cache_control, set_response_et
 from django_redis.cache import RedisCache
 from django_redis.client import DefaultClient
 
+from articles import pagination
 from newsroom.middleware import request_id
 
 # Keys in the shared cache; the number changes whenever the stored format does, so old entries are never misread.
@@ -50,10 +51,12 @@ PAGE_KEY_PREFIX = "pagecache:1:page:"
 # What is cached: {URL name: the query parameters its pages may have}. A request with any other parameter is
 # answered but not stored, so junk or tracking parameters cannot fill the cache. Search is not cached: every query
 # would be a page of its own, mostly read once, crowding out the pages everyone reads.
+# A list's page: its number, and the article a link deep in the list continues from (articles/pagination.py).
+PAGE_PARAMS = {"page", pagination.AFTER, pagination.BEFORE}
 CACHED_VIEWS = {
-    "articles:index": {"page"},
-    "articles:section": {"page"},
-    "articles:author": {"page"},
+    "articles:index": PAGE_PARAMS,
+    "articles:section": PAGE_PARAMS,
+    "articles:author": PAGE_PARAMS,
     "articles:detail": set(),
     "articles:feed": set(),
     "articles:feed_atom": set(),

@@ -12,16 +12,32 @@ the admin's last page (docs/PERFORMANCE.md). Here instead:
   is ``article_newest_idx``), so the rows skipped on the way to page n are index entries, never articles; then the
   page's own articles are loaded by id (``page_of``). The admin keeps its count (``IdsFirstPaginator``).
 
-`?page=N` URLs keep working; `?page=last` (Django's alias) costs the count the public lists otherwise avoid.
+Past the first pages, the links to the next and previous page also name the article they continue from
+(``?page=7&sau=<id>``: page 7, the articles after that one; ``truoc``: before it). The database then seeks to that
+article in the same index and reads one page from there, as fast as the first page however deep: a reader or a
+crawler following "Trang sau" to the end never walks the entries before. The page number is the page's name (its
+title, its canonical URL); the article decides what it holds. A bare `?page=N` still walks, for old links, and
+`?page=last` (Django's alias) costs the count the public lists otherwise avoid.
 """
 
 import math
 from collections.abc import Sequence
+from typing import NamedTuple
 
 from django.core.paginator import EmptyPage, PageNotAnInteger, Paginator
 from django.utils.functional import cached_property
 
-__all__ = ["IdsFirstPaginator", "UncountedPage", "UncountedPaginator", "page_of"]
+__all__ = [
+    "AFTER",
+    "BEFORE",
+    "Cursor",
+    "IdsFirstPaginator",
+    "LostPlace",
+    "UncountedPage",
+    "UncountedPaginator",
+    "page_of",
+    "without_cursor",
+]
 
 # No list is that long; a larger number would overflow the database's 64-bit OFFSET instead of answering 404.
 MAX_PAGE = 10**9
@@ -31,6 +47,40 @@ MAX_PAGE = 10**9
 # costs less than a second query. The first pages are most of the traffic (measured at 100,000 articles: page 1 in one
 # query 25% faster, page 11 already slower).
 SHALLOW = 100
+
+
+# The query parameters of a page link that continues from an article: older than it (after it in the list), newer.
+AFTER, BEFORE = "sau", "truoc"
+
+
+class LostPlace(Exception):
+    """The article a page link continues from is not in the list (any more): the page can only be found by number."""
+
+
+class Cursor(NamedTuple):
+    """Where a page link continues from: `direction` (AFTER or BEFORE) the article `pk`."""
+
+    direction: str
+    pk: int
+
+    @classmethod
+    def of(cls, query):
+        """The cursor a page link's query string names, or None. ValueError for one that is not an article id."""
+        for direction in (AFTER, BEFORE):
+            if direction in query:
+                pk = int(query[direction])  # ValueError for junk; also for an id too large for the database
+                if not 1 <= pk <= 2**63 - 1:
+                    raise ValueError(f"not an article id: {pk}")
+                return cls(direction, pk)
+        return None
+
+
+def without_cursor(query):
+    """`query` (a QueryDict) as a query string without the article a page link continues from: the page by number."""
+    query = query.copy()
+    for name in (AFTER, BEFORE):
+        query.pop(name, None)
+    return f"?{query.urlencode()}" if query else ""
 
 
 def page_of(queryset, offset, limit):
@@ -117,6 +167,18 @@ class UncountedPage(Sequence):
         if self.number <= 1:
             raise EmptyPage("That page number is less than 1")
         return self.number - 1
+
+    def link(self, step):
+        """The query parameters of the page `step` (1: next, -1: previous) from this one. Past the pages read in one
+        query, the link continues from this page's last (or first) article, so that page is read from there."""
+        number = self.number + step
+        params = {"page": number, AFTER: None, BEFORE: None}
+        if (number - 1) * self.paginator.per_page >= SHALLOW and self.object_list:
+            if step > 0:
+                params[AFTER] = self.object_list[-1].pk
+            else:
+                params[BEFORE] = self.object_list[0].pk
+        return params
 
 
 class IdsFirstPaginator(Paginator):

@@ -8,7 +8,7 @@ that work (docs/PERFORMANCE.md, "Benchmark against Wagtail") the page takes half
 
 import functools
 import json
-from urllib.parse import quote
+from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
@@ -20,6 +20,7 @@ from jinja2 import Environment
 from markupsafe import Markup
 
 from articles.models import Section, fixed_url, slug_url
+from articles.pagination import UncountedPage
 
 # What django.utils.html.json_script escapes: a headline holding "</script>" or "<!--" cannot end the element.
 JSON_SCRIPT_ESCAPES = (("<", "\\u003C"), (">", "\\u003E"), ("&", "\\u0026"))
@@ -33,7 +34,7 @@ def environment(**options):
         url=url,
         all_sections=Section.objects.menu,
         page_url=page_url,
-        querystring=querystring,
+        page_query=page_query,
         news_article_json_ld=news_article_json_ld,
         time_tag=time_tag,
     )
@@ -58,16 +59,33 @@ def forget_static_urls(setting, **kwargs):
         static_url.cache_clear()
 
 
-def page_url(request, number):
-    """The absolute URL of page `number` of this list; page 1 is the bare path, and no other parameter is kept."""
-    return request.build_absolute_uri(request.path) + (f"?page={number}" if number > 1 else "")
+def page_url(request, page, step=0):
+    """The absolute URL of the page `step` (1: next, -1: previous) from `page`, or with 0 of `page` itself by its number
+    alone (the canonical URL). Page 1 is the bare path; no other parameter is kept."""
+    params = {"page": page.number + step}
+    if step and isinstance(page, UncountedPage):
+        params = {name: value for name, value in page.link(step).items() if value is not None}
+    if params["page"] == 1:
+        del params["page"]
+    return request.build_absolute_uri(request.path) + (f"?{urlencode(params)}" if params else "")
+
+
+def page_query(request, page, step):
+    """This request's query string for the page `step` (1: next, -1: previous) from `page`, every other parameter
+    kept (the search page's q). Deep in a public list it names the article to go on from (articles/pagination.py)."""
+    if isinstance(page, UncountedPage):
+        return querystring(request, **page.link(step))
+    return querystring(request, page=page.number + step)
 
 
 def querystring(request, **changes):
-    """This request's query string with `changes` made, every other parameter kept (the search page's q)."""
+    """This request's query string with `changes` made (None: that parameter removed), every other one kept."""
     params = request.GET.copy()
     for name, value in changes.items():
-        params[name] = value
+        if value is None:
+            params.pop(name, None)
+        else:
+            params[name] = value
     return f"?{params.urlencode()}"
 
 

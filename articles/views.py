@@ -1,5 +1,5 @@
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponsePermanentRedirect
+from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import http_date
@@ -7,7 +7,7 @@ from django.views.generic import DetailView, ListView
 
 from articles import search, workflow
 from articles.models import Article, Author, CardList, Section
-from articles.pagination import UncountedPaginator
+from articles.pagination import Cursor, LostPlace, UncountedPaginator, without_cursor
 
 
 class ArticleListView(ListView):
@@ -16,8 +16,24 @@ class ArticleListView(ListView):
     paginator_class = UncountedPaginator
     context_object_name = "articles"
 
+    def get(self, request, *args, **kwargs):
+        # Past the first pages, page links name the article they continue from (articles/pagination.py).
+        try:
+            self.cursor = Cursor.of(request.GET)
+        except ValueError:
+            return self.by_number(request)
+        try:
+            return super().get(request, *args, **kwargs)
+        except LostPlace:
+            return self.by_number(request)
+
+    @staticmethod
+    def by_number(request):
+        """The link named an article no longer listed, or was mangled: the page by its number alone, as before."""
+        return HttpResponseRedirect(request.path + without_cursor(request.GET))
+
     def get_queryset(self):
-        return CardList()
+        return CardList(cursor=self.cursor)
 
 
 class ArticlesOfView(ArticleListView):
@@ -27,7 +43,7 @@ class ArticlesOfView(ArticleListView):
 
     def get_queryset(self):
         self.owner = get_object_or_404(self.owner_model, slug=self.kwargs["slug"])
-        return CardList(self.owner)
+        return CardList(self.owner, self.cursor)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**{self.owner_model._meta.model_name: self.owner}, **kwargs)

@@ -11,8 +11,9 @@ here and dropped at the end):
    renditions, as every article of the Wagtail peer shares one JPEG, so both sites render a picture on every card
    and on the article page.
 2. In-process, with Django's test client (no HTTP, page cache off): SQL queries and time per request of the home,
-   section and author lists at their first and last page, an article, search, the feed, and the admin changelist
-   logged in. Printed as a table and saved as JSON.
+   section and author lists at their first and last page (by its number, and by the "Trang sau" link of the page
+   before, as a reader or a crawler reaches it), an article, search, the feed, and the admin changelist logged in.
+   Printed as a table and saved as JSON.
 3. gunicorn as ``make serve`` runs it (2 sync workers, DEBUG off, WhiteNoise, no access log), three times: page cache
    off (``NEWSROOM_PAGE_CACHE=0``); on, in the file cache (the default without ``REDIS_URL``); on, in Redis
    (database 11 for SQLite's server, 12 for PostgreSQL's).
@@ -28,10 +29,12 @@ has the numbers and how to read them.
 
 import argparse
 import contextlib
+import html
 import io
 import json
 import math
 import os
+import re
 import secrets
 import shutil
 import socket
@@ -179,6 +182,8 @@ def inside_photos():
 
 def inside_describe():
     """One JSON line: the article count and the URLs to measure (an article, the last pages)."""
+    from django.test import Client
+
     from articles.models import Article, Author, Section
 
     visible = Article.objects.published()
@@ -189,6 +194,11 @@ def inside_describe():
     def last(queryset):
         return max(1, math.ceil(queryset.count() / 20))
 
+    def linked(path, page):
+        """The URL of the last page as a reader or a crawler reaches it: the "Trang sau" link of the page before."""
+        text = Client().get(f"{path}?page={page - 1}").content.decode()
+        return path + html.unescape(re.search(r'<a rel="next" href="([^"]+)"', text)[1]) if page > 1 else path
+
     print(
         json.dumps(
             {
@@ -196,8 +206,12 @@ def inside_describe():
                 "article": middle.get_absolute_url() if middle else None,
                 "article_pk": middle.pk if middle else None,
                 "last_page": last(visible),
+                "last_link": linked("/", last(visible)),
                 "section": section.get_absolute_url() if section else None,
                 "section_last_page": last(visible.filter(section=section)) if section else 1,
+                "section_last_link": linked(section.get_absolute_url(), last(visible.filter(section=section)))
+                if section
+                else None,
                 "author": author.get_absolute_url() if author else None,
                 "author_pk": author.pk if author else None,
                 "author_last_page": last(visible.filter(author=author)) if author else 1,
@@ -248,8 +262,10 @@ def measure_in_process(db, info, runs):
     urls = [
         ("home, page 1", "/", False),
         (f"home, last page ({info['last_page']})", f"/?page={info['last_page']}", False),
+        ("home, last page, by its link", info["last_link"], False),
         ("section, page 1", section, False),
         (f"section, last page ({info['section_last_page']})", f"{section}?page={info['section_last_page']}", False),
+        ("section, last page, by its link", info["section_last_link"], False),
         ("author, page 1", author, False),
         (f"author, last page ({info['author_last_page']})", f"{author}?page={info['author_last_page']}", False),
         ("article", info["article"], False),
@@ -427,6 +443,7 @@ def main():
             for name, path in [
                 ("list", "/"),
                 ("last", f"/?page={info[db]['last_page']}"),
+                ("last_link", info[db]["last_link"]),
                 ("article", info[db]["article"]),
                 ("feed", "/feed/"),
                 ("search", SEARCH),

@@ -409,8 +409,10 @@ def test_previews_and_share_links_are_never_stored(client, site, editor):
 
 
 def test_only_known_query_parameters_are_cached(client, site):
-    """?page=2 is stored; a tracking or junk parameter is answered but never stored, so it cannot fill the cache."""
+    """?page=2 (and the article it continues from) is stored; a tracking or junk parameter is answered but never
+    stored, so it cannot fill the cache."""
     cached(client, "/?page=2")
+    cached(client, f"/?page=2&sau={site.articles[19].pk}")  # a link deep in a list continues from an article
     for url in ("/?utm_source=facebook", "/?page=2&x=1", site.newest.get_absolute_url() + "?page=2"):
         assert client.get(url).status_code == 200
         assert fetch(client, url)[1] > 0

@@ -1,6 +1,7 @@
 """What keeps pages fast at 100,000 articles, proved on a few dozen: fixed query counts, no COUNT(*) on the public
 lists, and deep pages reached through an index alone (articles/pagination.py; numbers in docs/PERFORMANCE.md)."""
 
+import html
 import re
 from datetime import timedelta
 
@@ -81,6 +82,66 @@ def test_pages_say_where_they_are_and_link_on_without_counting(client, many):
     assert 'aria-current="page">Trang 2<' in second
     missing = client.get("/?page=3")
     assert missing.status_code == 404 and "Không tìm thấy trang" in missing.content.decode()
+
+
+def follow(client, url, rel):
+    """The pages from `url` on, following each page's `rel` ("next" or "prev") link: [(headlines, SQL), …]."""
+    pages = []
+    while url:
+        response, queries = get(client, url)
+        assert response.status_code == 200, url
+        pages.append((headlines(response), queries))
+        link = re.search(rf'<a rel="{rel}" href="([^"]+)"', response.content.decode())
+        url = html.unescape(link[1]) if link else None
+    return pages
+
+
+@pytest.mark.parametrize("path", LISTS)
+def test_following_the_page_links_reads_each_deep_page_from_an_article_not_by_skipping(
+    client, many, path, shallow_first_page
+):
+    """Past the first page (here; the first five on a real site), "Trang sau" and "Trang trước" name the article they
+    continue from, so each page is read from it through the index, however deep: every article once, in order, and
+    the same queries on every page, none skipping rows (no OFFSET)."""
+    many(65)
+    forward = follow(client, path, "next")
+    assert [titles for titles, _ in forward] == [
+        [f"Bài {i}" for i in range(s, min(s + 20, 65))] for s in (0, 20, 40, 60)
+    ]
+    deep = [queries for _, queries in forward[1:]]
+    assert len({len(queries) for queries in deep}) == 1
+    assert not [sql for queries in deep for sql in queries if "OFFSET" in sql.upper() or "COUNT(" in sql.upper()]
+
+    last = client.get(path).content.decode()  # back from the last page, by its own "Trang trước" link
+    for _ in range(3):
+        last = client.get(html.unescape(re.search(r'<a rel="next" href="([^"]+)"', last)[1])).content.decode()
+    back = follow(client, html.unescape(re.search(r'<a rel="prev" href="([^"]+)"', last)[1]), "prev")
+    assert [titles for titles, _ in back] == [titles for titles, _ in reversed(forward[:-1])]
+
+
+def test_a_deep_page_keeps_its_number_as_its_name(client, many, shallow_first_page):
+    """A page reached by a link that continues from an article is still "Trang 3", and its canonical URL is the
+    number alone."""
+    many(45)
+    second = client.get("/?page=2").content.decode()
+    third = client.get(html.unescape(re.search(r'<a rel="next" href="([^"]+)"', second)[1])).content.decode()
+    assert 'aria-current="page">Trang 3<' in third and "— Trang 3 —" in third
+    assert '<link rel="canonical" href="http://testserver/?page=3">' in third
+
+
+def test_a_link_from_an_article_no_longer_listed_opens_the_page_by_number(client, many, shallow_first_page):
+    """The article a page link continues from was taken down, is a draft, belongs to another section, or the link
+    was mangled: the reader is sent to that page by its number, never shown a wrong page or an error."""
+    many(45)
+    taken_down = Article.objects.get(headline="Bài 39")
+    Article.objects.filter(pk=taken_down.pk).update(status=Article.Status.DRAFT)
+    other_section = make_article(headline="Bài mục khác", section=make_section("Thể thao"))
+    for query in (f"sau={taken_down.pk}", f"truoc={taken_down.pk}", "sau=abc", "truoc=-4", f"sau={10**30}"):
+        response = client.get(f"/?page=3&{query}")
+        assert (response.status_code, response["Location"]) == (302, "/?page=3"), query
+    response = client.get(f"/sections/thoi-su/?page=3&sau={other_section.pk}")
+    assert response["Location"] == "/sections/thoi-su/?page=3"
+    assert 'aria-current="page">Trang 3<' in client.get("/?page=3").content.decode()
 
 
 def test_page_last_still_opens_the_last_page(client, many):
