@@ -130,8 +130,16 @@ class Photo:
     @classmethod
     def of(cls, article):
         """The photo of `article`, or None when it has none or its renditions are missing or out of date."""
-        record, image = article.image_renditions or {}, article.image  # the field's descriptor runs once
-        if not image or record.get("source") != image.name:
+        record = article.image_renditions or {}
+        # The stored name, read past the field's descriptor where the row is loaded: the descriptor would make a
+        # FieldFile that points back at the article, a reference cycle only the garbage collector frees (20 on every
+        # list page, docs/PERFORMANCE.md).
+        try:
+            image = vars(article)["image"]
+        except KeyError:  # deferred: the descriptor loads it
+            image = article.image
+        name = getattr(image, "name", image)
+        if not name or record.get("source") != name:
             return None
         # Keyed by everything the record says, so a re-made record is a new key: never a stale photo.
         return _photo(

@@ -1,4 +1,6 @@
+import gc
 import io
+import weakref
 from pathlib import Path
 
 import pytest
@@ -208,3 +210,18 @@ def test_the_same_photo_on_two_articles_keeps_each_articles_alt_text(client):
     Article.objects.filter(pk=second.pk).update(image=first.image.name, image_renditions=first.image_renditions)
     assert 'alt="Bến Ninh Kiều"' in client.get(second.get_absolute_url()).content.decode()
     assert 'alt="Cầu Cần Thơ lúc bình minh"' in client.get(first.get_absolute_url()).content.decode()
+
+
+def test_a_card_photo_leaves_its_article_to_reference_counting():
+    """Reading a card's photo ties no reference cycle to its article (the field's FieldFile points back at it): a list
+    page's 20 articles are freed as soon as it is sent, not by the next garbage collection (docs/PERFORMANCE.md)."""
+    article = make_article(image=uploaded_image())
+    card = Article.objects.cards().get(pk=article.pk)
+    assert card.photo is not None
+    freed = weakref.ref(card)
+    gc.disable()
+    try:
+        del card
+        assert freed() is None
+    finally:
+        gc.enable()
