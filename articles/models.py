@@ -447,44 +447,53 @@ class CardList:
 
     def page(self, offset, limit):
         """Up to `limit` cards from the `offset`-th on, or from the cursor's article when a page link named one."""
-        if not self.cursor and offset >= pagination.SHALLOW:
-            return pagination.page_of(self.queryset, offset, limit)
         values = {"now": timezone.now(), **({"owner": self.owner.pk} if self.owner else {})}
-        if not self.cursor:
+        if self.cursor:
+            found = _cards(self.owner_field, self.cursor.direction, limit)(pk=self.cursor.pk, **values)
+            if not found:  # taken down, moved to another section, never visible: no place to continue from
+                raise pagination.LostPlace(self.cursor)
+            # Before: the article, then the page before it, oldest first. The article goes last, as the one more than
+            # a page that says a next page exists (UncountedPaginator), which it always does: the article's own.
+            return found if self.cursor.direction == pagination.AFTER else found[::-1]
+        if offset < pagination.SHALLOW:
             return _cards(self.owner_field, "first", limit, offset)(**values)
-        found = _cards(self.owner_field, self.cursor.direction, limit)(pk=self.cursor.pk, **values)
-        if not found:  # taken down, moved to another section, never visible: no place to continue from
-            raise pagination.LostPlace(self.cursor)
-        # Before: the article, then the page before it, oldest first. The article goes last, as the one more than a
-        # page that says a next page exists (UncountedPaginator), which it always does: the article's own.
-        return found if self.cursor.direction == pagination.AFTER else found[::-1]
+        count = self.count()
+        tail = pagination.from_end(offset, limit, count)
+        if tail and tail[0] < pagination.SHALLOW:  # one of the last pages: one query, as for the first ones
+            start, end = tail
+            return _cards(self.owner_field, "last", limit, start)(**values)[: end - start][::-1]
+        return pagination.page_of(self.queryset, offset, limit, count=count)
 
     def count(self):
-        return self.queryset.count()
+        """How many cards the list holds. Counting walks the list's index entries, as far as to its last page: the
+        count is remembered until the list changes (a write, or a scheduled article's time), in every worker."""
+        owner = f":{self.owner_field}:{self.owner.pk}" if self.owner else ""
+        return pagecache.remembered(f"cards-count{owner}", self.queryset.count)
 
 
-@functools.cache  # a few dozen at most: three kinds of list × the pages before pagination.SHALLOW, and the seeks
+# A few hundred at most: three kinds of list × the offsets below pagination.SHALLOW from either end, and the seeks.
+@functools.cache
 def _cards(owner_field, start, limit, offset=0):
-    """The prepared query (articles/prepared.py) of a list's cards: "first", `limit` from the `offset`-th; AFTER,
-    `limit` after article `pk`; BEFORE, article `pk` and the `limit` - 1 before it, oldest first
-    (articles/pagination.py). A seek finds nothing when the list does not show article `pk`."""
-    kinds = {"now": datetime.datetime, **({"owner": int} if owner_field else {})}
-    if start != "first":
-        kinds["pk"] = int
+    """The prepared query (articles/prepared.py) of a list's cards: "first", `limit` from the `offset`-th; "last", the
+    same from the list's end, oldest first; AFTER, `limit` after article `pk`; BEFORE, article `pk` and the `limit` - 1
+    before it, oldest first (articles/pagination.py). A seek finds nothing when the list does not show article `pk`."""
+    seek = start in (pagination.AFTER, pagination.BEFORE)
+    kinds = {"now": datetime.datetime, **({"owner": int} if owner_field else {}), **({"pk": int} if seek else {})}
 
     def build(now, owner=None, pk=None):
         listed = Article.objects.published(now)
         if owner_field:
             listed = listed.filter(**{f"{owner_field}_id": owner})
-        if start != "first":
+        if seek:
             # Where the article is, read in the same query: one round trip, not two. And PostgreSQL keeps one plan for
             # it; given the article's date as a parameter, it planned each seek near the list's end anew (+0.2 ms).
             # The seek comes first in the WHERE clause: SQLite starts its index range at the first bound on a column,
             # and published()'s own (now) would walk every entry down to the article (24 ms, not 0.6).
             at = Subquery(listed.filter(pk=pk).order_by().values("published_at"))
-            seek = Article.objects.after(at, pk) if start == pagination.AFTER else Article.objects.back_from(at, pk)
-            listed = seek & listed
-        return listed.cards()[offset : offset + limit]
+            around = Article.objects.after(at, pk) if start == pagination.AFTER else Article.objects.back_from(at, pk)
+            listed = around & listed
+        cards = listed.cards()
+        return (cards.reverse() if start == "last" else cards)[offset : offset + limit]
 
     return PreparedQuery(Article, build, **kinds)
 

@@ -9,6 +9,8 @@ that skip signals here too). docs/CACHING.md explains the design and why.
   stamp, which orphans every stored page in every worker at once. The stamp also holds the next moment at which
   the published set changes by the clock alone (a scheduled publication or take-down); past it, the stamp is
   stale and the next page rendered makes a new one, so a scheduled article appears on time without a save.
+- **Values.** ``remembered()`` keeps a value a page needs under the same stamp (a list's count, which costs as much
+  as walking the list), page cache on or off: never older than the pages would be.
 - **For whom.** GET and HEAD without a session cookie: a logged-in editor never reads from or writes to the cache,
   so a draft banner or preview can never reach a reader. Only 200 responses of ``CACHED_VIEWS`` with no cookie,
   no ``private``/``no-store`` and no CSP nonce are stored.
@@ -47,6 +49,7 @@ from newsroom.middleware import request_id
 # Keys in the shared cache; the number changes whenever the stored format does, so old entries are never misread.
 STAMP_KEY = "pagecache:1:stamp"
 PAGE_KEY_PREFIX = "pagecache:1:page:"
+VALUE_KEY_PREFIX = "pagecache:1:value:"
 
 # What is cached: {URL name: the query parameters its pages may have}. A request with any other parameter is
 # answered but not stored, so junk or tracking parameters cannot fill the cache. Search is not cached: every query
@@ -197,16 +200,46 @@ class PageCache:
         """
         if not storable(request, response):
             return
-        if stamp is None or started >= stamp[1]:
-            if self.backend.get(STAMP_KEY) != stamp:
-                return
-            stamp = self.renew(since=started)
+        stamp = self._stamp_to_keep(stamp, started)
+        if stamp is None:
+            return
         if not response.has_header("ETag"):
             set_response_etag(response)  # what ConditionalGetMiddleware would add, so that every copy carries it
         seconds = settings.PAGE_CACHE_SECONDS
         page = (stamp[0], started + seconds, list(response.items()), response.content)
         self.backend.set(key, page, timeout=seconds)
         _remember(key, page)
+
+    def remembered(self, name, compute):
+        """`compute()`, kept under `name` and the current stamp: computed again after the next write or scheduled
+        change, as pages are rendered again."""
+        stamp, started = self.read_stamp(), time.time()
+        if stamp is not None and started < stamp[1]:
+            value = self.backend.get(f"{VALUE_KEY_PREFIX}{stamp[0]}:{name}")
+            if value is not None:
+                return value
+        value = compute()
+        stamp = self._stamp_to_keep(stamp, started)
+        if stamp is not None:
+            self.backend.set(f"{VALUE_KEY_PREFIX}{stamp[0]}:{name}", value, timeout=settings.PAGE_CACHE_SECONDS)
+        return value
+
+    def _stamp_to_keep(self, stamp, started):
+        """The stamp to keep what was made from `started` on under: `stamp`, read before it began, if it still runs;
+        else a new one, covering changes from `started` on; None if another worker replaced `stamp` in the meantime
+        (what was made may predate their change)."""
+        if stamp is not None and started < stamp[1]:
+            return stamp
+        if self.backend.get(STAMP_KEY) != stamp:
+            return None
+        return self.renew(since=started)
+
+
+def remembered(name, compute):
+    """`compute()`, kept in the shared cache until the next write or scheduled change, in every worker, like a page;
+    and, unlike pages, also with the page cache off (NEWSROOM_PAGE_CACHE=0): for values a page needs that cost as much
+    to compute as a walk of the table, such as a list's count (articles.models.CardList)."""
+    return _here().pages.remembered(name, compute)
 
 
 def _current(page, stamp, now):

@@ -5,8 +5,8 @@ Django's Paginator counts every matching article on every request (to print "pag
 that was 230 ms for the count on every page of the home page and 590 ms for its last page on SQLite, and 1 s for
 the admin's last page (docs/PERFORMANCE.md). Here instead:
 
-* the public lists (home, section, author) count nothing: a page asks for one id more than it shows, and that
-  extra id is how it knows a next page exists (``UncountedPaginator``);
+* the public lists (home, section, author) count nothing per request: a page asks for one id more than it shows,
+  and that extra id is how it knows a next page exists (``UncountedPaginator``);
 * a page's ids come first, from a query the database answers from an index alone (Article's ``*_visible_idx``
   indexes hold every column the visibility rule, the order and the section/author filter read; the admin's order
   is ``article_newest_idx``), so the rows skipped on the way to page n are index entries, never articles; then the
@@ -16,8 +16,10 @@ Past the first pages, the links to the next and previous page also name the arti
 (``?page=7&sau=<id>``: page 7, the articles after that one; ``truoc``: before it). The database then seeks to that
 article in the same index and reads one page from there, as fast as the first page however deep: a reader or a
 crawler following "Trang sau" to the end never walks the entries before. The page number is the page's name (its
-title, its canonical URL); the article decides what it holds. A bare `?page=N` still walks, for old links, and
-`?page=last` (Django's alias) costs the count the public lists otherwise avoid.
+title, its canonical URL); the article decides what it holds. A bare `?page=N` (an old link, a typed number) walks
+the entries before it, or, past the middle of the list, those after it: the last page is as fast as the first. That
+takes the list's count, which is remembered until the list changes (``articles.pagecache.remembered``), so it is
+counted at most once per change, not per request.
 """
 
 import math
@@ -35,6 +37,7 @@ __all__ = [
     "LostPlace",
     "UncountedPage",
     "UncountedPaginator",
+    "from_end",
     "page_of",
     "without_cursor",
 ]
@@ -83,10 +86,29 @@ def without_cursor(query):
     return f"?{query.urlencode()}" if query else ""
 
 
-def page_of(queryset, offset, limit):
+def from_end(offset, limit, count):
+    """Where the page of `limit` from the `offset`-th lies counted from the list's other end, if it is past the middle
+    of the `count` there are: (start, end), the page being those from start to end in the reverse order, the last
+    first. None for a page in the first half, better read from the start."""
+    if offset <= count // 2:
+        return None
+    end = max(count - offset, 0)
+    return max(end - limit, 0), end
+
+
+def page_of(queryset, offset, limit, count=None):
     """``list(queryset[offset:offset + limit])`` in two queries: the ids, which an index can answer alone however deep
-    the offset, then the rows of those ids. An object deleted between the two is left out."""
-    ids = list(queryset.values_list("pk", flat=True)[offset : offset + limit])
+    the offset, then the rows of those ids. An object deleted between the two is left out.
+
+    Given `count` (how many the queryset holds), a page past the middle is read from the end, in the reverse order:
+    the entries walked are those after the page, not before it, so the last page costs what the first does."""
+    ids = queryset.values_list("pk", flat=True)
+    tail = None if count is None else from_end(offset, limit, count)
+    if tail is None:
+        ids = list(ids[offset : offset + limit])
+    else:
+        start, end = tail
+        ids = list(ids.reverse()[start:end])[::-1]
     # Unordered: the ids already are in order, and an ORDER BY could tempt the planner to walk the date index.
     rows = queryset.order_by().in_bulk(ids)
     return [rows[pk] for pk in ids if pk in rows]
