@@ -430,8 +430,9 @@ class Article(models.Model):
 class CardList:
     """A public list of article cards, newest first: every visible article, or only one section's or one author's.
 
-    UncountedPaginator reads it a page at a time. The first pages, most of the traffic, come from prepared queries
-    (compiled once per process, articles/prepared.py); deeper pages and the count come from the queryset."""
+    UncountedPaginator reads it a page at a time. The first pages (most of the traffic), the last ones and the pages
+    a link continues from an article come from prepared queries (compiled once per process, articles/prepared.py);
+    the middle of a long list by its number and the count come from the queryset."""
 
     model = Article
 

@@ -96,8 +96,8 @@ def test_a_page_past_the_middle_is_read_from_the_end_of_the_list(client, many, p
 
 
 def test_deep_pages_by_number_follow_every_change_at_once(client, many, shallow_first_page, settings, time_machine):
-    """The remembered count is never stale, page cache on or off: a new article, one taken down and a scheduled one
-    reaching its time each move the last page's articles at once."""
+    """The remembered count is never stale, with the page cache off too: a new article, one taken down and a scheduled
+    one reaching its time each move the last page's articles at once."""
     settings.PAGE_CACHE = False
     many(45)
     time_machine.move_to(timezone.now(), tick=False)
