@@ -83,8 +83,11 @@ browser-deps:
 	bash scripts/ensure_browser.sh
 
 # The page benchmark (docs/PERFORMANCE.md): 100,000 articles in SQLite and PostgreSQL, our pages under gunicorn against
-# the Wagtail peer and the static ceilings of ../shared/bench; about 30 minutes. Needs wrk and nginx (apt), PostgreSQL
-# and Redis running. BENCH_ARGS passes options, e.g. BENCH_ARGS="--db sqlite --rounds 1".
-.PHONY: bench
-bench: $(VENV)/.runtime-installed
+# the Wagtail peer and the static ceilings of ../shared/bench; about 30 minutes. Installs Debian's wrk and nginx if
+# missing; needs PostgreSQL and Redis running. BENCH_ARGS passes options, e.g. BENCH_ARGS="--db sqlite --rounds 1".
+.PHONY: bench bench-deps
+bench: $(VENV)/.runtime-installed bench-deps
 	$(PY) scripts/bench_pages.py $(BENCH_ARGS)
+
+bench-deps:
+	bash -c 'source scripts/debian.sh && need wrk wrk && need nginx nginx'

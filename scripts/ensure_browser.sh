@@ -5,30 +5,10 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 
-CHROMIUM=/usr/bin/chromium
-
-as_root() {
-    if [ "$(id -u)" = 0 ]; then
-        "$@"
-    elif command -v sudo >/dev/null; then
-        sudo "$@"
-    else
-        echo "*** Installing $* needs root: run this script as root or install it by hand." >&2
-        exit 1
-    fi
-}
-
-if [ ! -x "$CHROMIUM" ]; then
-    echo "Installing Debian's chromium (the browser tests drive $CHROMIUM)…"
-    as_root apt-get update -q
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends chromium fonts-dejavu-core
-fi
-
-if ! command -v npm >/dev/null; then
-    echo "Installing Debian's nodejs and npm (for axe-core)…"
-    as_root apt-get update -q
-    as_root env DEBIAN_FRONTEND=noninteractive apt-get install -y -q --no-install-recommends nodejs npm
-fi
+# shellcheck source=scripts/debian.sh
+source scripts/debian.sh
+need /usr/bin/chromium chromium fonts-dejavu-core
+need npm nodejs npm
 
 # npm ci only when the lock file changed since the last install (npm writes node_modules/.package-lock.json).
 if [ ! -f node_modules/axe-core/axe.min.js ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then

@@ -5,7 +5,7 @@
 #
 #   scripts/lighthouse.sh [-n RUNS] [--port PORT]      defaults: 1 run per page, port 8020
 #
-# Needs Debian's chromium at /usr/bin/chromium (apt-get install chromium; CHROME_PATH overrides) and npm.
+# Uses Debian's chromium at /usr/bin/chromium (CHROME_PATH overrides) and npm, installed with apt-get if missing.
 # lighthouse@12.2.3 is installed with npm into scripts/.lighthouse/ (git-ignored); no browser is ever downloaded.
 # Prints the median score per category and page; the JSON reports go to test-artifacts/lighthouse/ (git-ignored).
 # docs/LIGHTHOUSE.md has the latest numbers and what the pages do to earn them.
@@ -23,8 +23,11 @@ while [ $# -gt 0 ]; do
   esac
 done
 
+# shellcheck source=scripts/debian.sh
+source scripts/debian.sh
 export CHROME_PATH="${CHROME_PATH:-/usr/bin/chromium}"
-[ -x "$CHROME_PATH" ] || { echo "No chromium at $CHROME_PATH: apt-get install -y chromium" >&2; exit 1; }
+need "$CHROME_PATH" chromium fonts-dejavu-core
+need npm nodejs npm
 LH_VERSION=12.2.3
 LH_DIR=scripts/.lighthouse
 LH="$LH_DIR/node_modules/.bin/lighthouse"
