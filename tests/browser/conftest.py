@@ -136,9 +136,22 @@ def htx(settings):
     return Article.objects.get(slug="neu-cao-tinh-than-trach-nhiem")
 
 
-def image_loaded(image):
-    """Whether the browser fetched and decoded the image (a broken one has naturalWidth 0)."""
-    return image.evaluate("img => img.complete && img.naturalWidth > 0")
+def image_loaded(image, timeout_ms=10_000):
+    """Whether the browser fetched and decoded the image (a broken one has naturalWidth 0).
+
+    Waits for the image to finish (load or error) rather than asking at once: the heading can be on screen while a
+    large rendition (a phone's 2x screen picks one) is still arriving from the live server. Scrolled into view first,
+    since a lazy image off screen is never fetched.
+    """
+    image.scroll_into_view_if_needed()
+    return image.evaluate(
+        """(img, timeout) => img.complete ? img.naturalWidth > 0 : new Promise(resolve => {
+            img.addEventListener("load", () => resolve(img.naturalWidth > 0), {once: true});
+            img.addEventListener("error", () => resolve(false), {once: true});
+            setTimeout(() => resolve(false), timeout);
+        })""",
+        timeout_ms,
+    )
 
 
 def log_in(page, username, password="pw"):
