@@ -1,5 +1,6 @@
 from django.apps import AppConfig
-from django.db.models.signals import post_init, post_save
+from django.core.signals import setting_changed
+from django.db.models.signals import post_delete, post_init, post_migrate, post_save
 
 
 class ArticlesConfig(AppConfig):
@@ -8,11 +9,32 @@ class ArticlesConfig(AppConfig):
     verbose_name = "Tin bài"
 
     def ready(self):
-        # Registers Article with django-reversion and records a revision for every save, whoever makes it.
-        from articles import revisions  # noqa: F401
+        """Every receiver of the app is connected here, and nowhere by importing a module."""
+        from articles import pagecache, renditions, revisions, search, signals, templating
+        from articles.models import Article
+
+        # Whoever writes what readers see, the content changed: the page cache listens.
+        for model in signals.SHOWN_MODELS:
+            post_save.connect(signals.model_written, sender=model, dispatch_uid=f"articles.saved.{model}")
+            post_delete.connect(signals.model_written, sender=model, dispatch_uid=f"articles.deleted.{model}")
+        signals.content_changed.connect(pagecache.invalidation.content_changed, dispatch_uid="articles.pagecache")
+        post_migrate.connect(pagecache.invalidation.migrated, dispatch_uid="articles.pagecache.migrated")
+
+        # loaddata skips Article.save(): a fixture's row gets its search columns and photo renditions here.
+        post_save.connect(Article.fill_derived_after_raw_save, sender=Article, dispatch_uid="articles.raw_save")
+        # On SQLite, migrations that rebuild the article table drop the search index's triggers: put them back.
+        post_migrate.connect(search.repair_index, dispatch_uid="articles.search.repair_index")
+        # Every save is a revision (django-reversion), whoever makes it.
+        revisions.register()
+        post_save.connect(revisions.record_save, sender=Article, dispatch_uid="articles.revisions.record_save")
+
+        # Per-process memos of settings, made anew when a test changes them.
+        setting_changed.connect(pagecache.local.forget, dispatch_uid="articles.pagecache.settings")
+        setting_changed.connect(templating.forget_static_urls, dispatch_uid="articles.templating.settings")
+        setting_changed.connect(renditions.forget_file_urls, dispatch_uid="articles.renditions.settings")
 
         # django-imagekit, on import, listens to post_init and post_save of every model, for ImageSpecFields. We have
         # none (articles/renditions.py makes renditions itself), so its receivers did nothing but cost a signal call
-        # for every row any page loads: 40 on a list page.
+        # for every row any page loads.
         post_init.disconnect(dispatch_uid="ik_spec_field_receivers")
         post_save.disconnect(dispatch_uid="ik_spec_field_receivers")

@@ -1,11 +1,13 @@
+"""The admin's forms: the article form with its conflict check, the autosave form, the share-link form."""
+
 from django import forms
 from django.urls import reverse
-from django.utils import formats, timezone
 from django.utils.html import format_html
 
+from articles import fields
+from articles.formatting import display_name, when
 from articles.models import Article
 from articles.revisions import version_opened_at
-from articles.workflow import display_name
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -39,7 +41,6 @@ class ArticleAdminForm(forms.ModelForm):
     def conflict_message(self, opened):
         article = self.instance
         who = display_name(article.updated_by) if article.updated_by else "một người khác (ngoài trang quản trị)"
-        when = formats.date_format(timezone.localtime(article.updated_at), "H:i:s d/m/Y")
         version = version_opened_at(article.pk, opened) if opened else None
         if version:
             link = reverse("admin:articles_article_revision", args=[article.pk, version.pk])
@@ -52,7 +53,7 @@ class ArticleAdminForm(forms.ModelForm):
             '<a href="{}">Xem khác biệt</a> giữa bản bạn mở và bản vừa được lưu, giữ lại những gì cần, rồi bấm '
             "Lưu lần nữa để lưu bản của bạn (bản của họ vẫn còn trong lịch sử).",
             who,
-            when,
+            when(article.updated_at, seconds=True),
             photo,
             link,
         )
@@ -68,12 +69,11 @@ class ShareLinkForm(forms.Form):
 
 
 class AutosaveForm(forms.Form):
-    """What the autosave script posts: the typed text (never the photo file), within the article's own limits."""
-
-    FIELDS = ["headline", "lead", "body", "image_caption", "image_credit", "image_alt"]
+    """What the autosave script posts: the typed text (``fields.typed()``, never the photo file), within the article's
+    own limits."""
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
-        for name, field in forms.fields_for_model(Article, fields=self.FIELDS).items():
+        for name, field in forms.fields_for_model(Article, fields=fields.typed()).items():
             field.required = False  # half-typed is exactly what an autosave is for
             self.fields[name] = field

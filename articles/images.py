@@ -2,8 +2,9 @@
 
 ``validate_image(file)`` is used as the validator on ``Article.image``, by the CKEditor upload view
 (``articles/upload.py``) and by the importer. It trusts the bytes, never the file name or the declared content type:
-a file is accepted only if it is a JPEG, PNG, WebP or GIF that Pillow can fully decode, at most ``MAX_IMAGE_BYTES``
-on disk and at most ``MAX_IMAGE_PIXELS`` in size (checked from the header, before any pixel is decoded).
+a file is accepted only if it is one of ``IMAGE_TYPES`` (JPEG, PNG, WebP, GIF) that Pillow can fully decode, at most
+``MAX_IMAGE_BYTES`` on disk and at most ``MAX_IMAGE_PIXELS`` in size (checked from the header, before any pixel is
+decoded).
 """
 
 import contextlib
@@ -20,11 +21,30 @@ from PIL import Image, UnidentifiedImageError
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
 
+# The image types accepted, the one list of them: Pillow's format name -> (the name people know it by, the extension
+# it is stored under, its content type). /media/ serves these content types and nothing else (newsroom/views.py).
+IMAGE_TYPES = {
+    "JPEG": ("JPEG", "jpg", "image/jpeg"),
+    "PNG": ("PNG", "png", "image/png"),
+    "WEBP": ("WebP", "webp", "image/webp"),
+    "GIF": ("GIF", "gif", "image/gif"),
+}
+# Only these decoders are ever tried, whatever the file claims to be.
+PILLOW_FORMATS = tuple(IMAGE_TYPES)
 # Pillow format name -> file extension to store the image under. MPO is how Pillow reports JPEGs from cameras and
 # phones that embed a second picture (Multi-Picture Object); it is still a JPEG.
-IMAGE_EXTENSIONS = {"JPEG": "jpg", "MPO": "jpg", "PNG": "png", "WEBP": "webp", "GIF": "gif"}
-# Only these decoders are ever tried, whatever the file claims to be.
-PILLOW_FORMATS = ("JPEG", "PNG", "WEBP", "GIF")
+IMAGE_EXTENSIONS = {name: extension for name, (_, extension, _) in IMAGE_TYPES.items()} | {"MPO": "jpg"}
+# File extension -> content type, for serving stored files ("jpeg": files named before names were made here).
+CONTENT_TYPES = {extension: content_type for _, extension, content_type in IMAGE_TYPES.values()} | {
+    "jpeg": "image/jpeg"
+}
+
+MAX_MEGABYTES = MAX_IMAGE_BYTES // (1024 * 1024)
+MAX_MEGAPIXELS = MAX_IMAGE_PIXELS // 1_000_000
+_NAMES = [name for name, _, _ in IMAGE_TYPES.values()]
+ACCEPTED = f"{', '.join(_NAMES[:-1])} hoặc {_NAMES[-1]}"
+# The photo field's help text: what an editor may upload.
+HELP_TEXT = f"{ACCEPTED}; tối đa {MAX_MEGABYTES} MB và {MAX_MEGAPIXELS} megapixel."
 
 MESSAGES = {
     "empty": "Tệp ảnh rỗng (0 byte). Vui lòng chọn lại ảnh.",
@@ -33,10 +53,8 @@ MESSAGES = {
         "Ảnh quá lớn (%(width)s × %(height)s điểm ảnh, khoảng %(megapixels)s megapixel). "
         "Kích thước tối đa là %(max)s megapixel; vui lòng thu nhỏ ảnh trước khi tải lên."
     ),
-    "svg": "Không nhận ảnh SVG vì có thể chứa mã độc. Vui lòng dùng ảnh JPEG, PNG, WebP hoặc GIF.",
-    "invalid_image": (
-        "Tệp không phải là ảnh hợp lệ (tên tệp không quyết định định dạng). Chỉ nhận ảnh JPEG, PNG, WebP hoặc GIF."
-    ),
+    "svg": f"Không nhận ảnh SVG vì có thể chứa mã độc. Vui lòng dùng ảnh {ACCEPTED}.",
+    "invalid_image": f"Tệp không phải là ảnh hợp lệ (tên tệp không quyết định định dạng). Chỉ nhận ảnh {ACCEPTED}.",
     "corrupt_image": "Tệp ảnh bị hỏng hoặc không đầy đủ (có thể tải lên bị gián đoạn). Vui lòng tải lại ảnh gốc.",
     "unreadable": "Không đọc được tệp ảnh. Vui lòng tải lại.",
 }
@@ -45,9 +63,6 @@ TOO_MANY_PIXELS_BOMB = (
     "Ảnh quá lớn (khoảng %(megapixels)s megapixel) và có thể là tệp độc hại. "
     "Kích thước tối đa là %(max)s megapixel; vui lòng thu nhỏ ảnh trước khi tải lên."
 )
-
-MAX_MEGABYTES = MAX_IMAGE_BYTES // (1024 * 1024)
-MAX_MEGAPIXELS = MAX_IMAGE_PIXELS // 1_000_000
 
 _SVG_SNIFF = re.compile(rb"<svg[\s>/]", re.IGNORECASE)
 _BOMB_PIXELS = re.compile(r"\((\d+) pixels\)")

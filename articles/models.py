@@ -1,5 +1,11 @@
-import datetime
-import functools
+"""The models, their querysets and the save pipeline: what an article, a section and an author are, the one rule for
+what a reader may see (``ArticleQuerySet.published()``), and what every save does whoever makes it.
+
+What is elsewhere: the readers' lists and their paging (``lists.py``, ``pagination.py``), the queries compiled once
+per process (``queries.py``), the URLs printed many times (``links.py``), the field declaration (``fields.py``),
+what a change of state means (``workflow.py``) and what a write makes stale (``signals.py``, ``pagecache/``).
+"""
+
 import uuid
 from pathlib import PurePosixPath
 
@@ -7,18 +13,18 @@ from ckeditor_uploader.fields import RichTextUploadingField
 from django.conf import settings
 from django.core import signing
 from django.db import models, transaction
-from django.db.models import BooleanField, ExpressionWrapper, F, Max, Q, Subquery
+from django.db.models import BooleanField, ExpressionWrapper, F, Max, Q
 from django.db.models.functions import Greatest
-from django.urls import get_script_prefix, get_urlconf, reverse
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from articles import pagecache, pagination, search
+from articles import fields, images, search, signals
 from articles.images import ImageField
-from articles.prepared import PreparedQuery
+from articles.links import slug_url
 from articles.renditions import Photo, make_renditions
 from articles.sanitize import clean_body
-from articles.text import slugify, unique_slug
+from articles.text import slugify, unique_slug, validate_slug
 
 
 def fill_slug(instance, source):
@@ -26,28 +32,7 @@ def fill_slug(instance, source):
     if not instance.slug:
         taken = type(instance).objects.exclude(pk=instance.pk).filter
         max_length = instance._meta.get_field("slug").max_length
-        instance.slug = unique_slug(slugify(source), lambda slug: taken(slug=slug).exists(), max_length=max_length)
-
-
-# Stands for the slug while a URL pattern is reversed: the slug converter accepts it, and no URL prefix holds it.
-SLUG_MARK = "slug-mark"
-
-
-@functools.lru_cache(maxsize=64)
-def _reversed(view_name, slug, script_prefix, urlconf):
-    return reverse(view_name, kwargs={"slug": slug} if slug else None, urlconf=urlconf)
-
-
-def fixed_url(view_name, slug=None):
-    """`reverse(view_name)` (or with that `slug`), reversed once per script prefix and URLconf: reverse() costs
-    25 µs a call, and every page prints the same few URLs (the home page, the feed, search) and dozens of slugs."""
-    return _reversed(view_name, slug, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
-
-
-def slug_url(view_name, slug):
-    """`reverse(view_name, kwargs={"slug": slug})`, for the URLs a page prints dozens of times (every card links its
-    article and its author): the pattern is reversed once (`fixed_url`), then only the slug changes."""
-    return fixed_url(view_name, SLUG_MARK).replace(SLUG_MARK, slug, 1)
+        instance.slug = unique_slug(source, lambda slug: taken(slug=slug).exists(), max_length=max_length)
 
 
 def last_change(prefix=""):
@@ -58,7 +43,7 @@ def last_change(prefix=""):
 
 class PublicQuerySet(models.QuerySet):
     """Queryset writes of models shown on public pages: those that skip save() and its signals (update, bulk_create,
-    bulk_update) still make the page cache stale, and a delete of many rows does it once (articles/pagecache.py)."""
+    bulk_update) still say the content changed (articles/signals.py), and a delete of many rows says it once."""
 
     # Columns no reader sees: an update of these alone changes no page.
     unseen_fields = frozenset()
@@ -66,23 +51,23 @@ class PublicQuerySet(models.QuerySet):
     def update(self, **kwargs):
         rows = super().update(**kwargs)
         if rows and kwargs.keys() - self.unseen_fields:
-            pagecache.invalidate(self.db)
+            signals.changed(self.model, self.db)
         return rows
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
         if created:
-            pagecache.invalidate(self.db)
+            signals.changed(self.model, self.db)
         return created
 
     def bulk_update(self, objs, *args, **kwargs):
         rows = super().bulk_update(objs, *args, **kwargs)
         if rows:
-            pagecache.invalidate(self.db)
+            signals.changed(self.model, self.db)
         return rows
 
     def delete(self):
-        with pagecache.one_invalidation(self.db):
+        with signals.one_change():
             return super().delete()
 
 
@@ -117,7 +102,7 @@ class ArticleOwner(models.Model):
 
 class Author(ArticleOwner):
     name = models.CharField("bút danh", max_length=120, help_text="Tên in ở cuối bài, ví dụ: THANH THY.")
-    slug = models.SlugField("đường dẫn", max_length=140, unique=True, blank=True)
+    slug = models.SlugField("đường dẫn", max_length=140, unique=True, blank=True, validators=[validate_slug])
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name="tài khoản",
@@ -136,29 +121,17 @@ class Author(ArticleOwner):
         verbose_name_plural = "tác giả"
 
 
-class SectionManager(models.Manager.from_queryset(ArticleOwnerQuerySet)):
-    def menu(self):
-        """Every section, in the editors' order, with what the header's menu prints of it: on every public page."""
-        return _SECTION_MENU()
-
-
 class Section(ArticleOwner):
     name = models.CharField("tên chuyên mục", max_length=80, unique=True)
-    slug = models.SlugField("đường dẫn", max_length=100, unique=True, blank=True)
+    slug = models.SlugField("đường dẫn", max_length=100, unique=True, blank=True, validators=[validate_slug])
     position = models.PositiveSmallIntegerField("thứ tự", default=0, help_text="Số nhỏ đứng trước trên thanh menu.")
 
     url_name = "articles:section"
-
-    objects = SectionManager()
 
     class Meta:
         ordering = ["position", "name"]
         verbose_name = "chuyên mục"
         verbose_name_plural = "chuyên mục"
-
-
-# What a card prints: headline, link, time, lead, author and photo.
-CARD_FIELDS = ("headline", "slug", "published_at", "lead", "author", "image", "image_renditions")
 
 
 class ArticleQuerySet(PublicQuerySet):
@@ -212,26 +185,13 @@ class ArticleQuerySet(PublicQuerySet):
     def cards(self):
         """What a list prints of each article (its card) and nothing more: a list loads 20 rows, and the body, the
         search text and the bookkeeping columns are most of each row's bytes and conversions."""
-        return self.select_related("author").only(*CARD_FIELDS, "author__name", "author__slug")
+        return self.select_related("author").only(*fields.CARD, "author__name", "author__slug")
 
     def search(self, query):
         """Articles holding every word of `query` (accents, case and đ ignored), headline matches first, then newest.
 
         Returns a `search.SearchResults` sequence for Paginator, not a queryset: filter and select_related first."""
         return search.search(self, query)
-
-
-class ArticleManager(models.Manager.from_queryset(ArticleQuerySet)):
-    def visible_by_slug(self, slug):
-        """The article at `slug` as its own page shows it (`for_reading()`), or None if readers may not see it."""
-        found = _VISIBLE_BY_SLUG(slug=slug, now=timezone.now())
-        return found[0] if found else None
-
-    def related_to(self, article):
-        """Up to four other visible articles of `article`'s section, newest first (none when it has no section)."""
-        if article.section_id is None:
-            return []
-        return _RELATED(section=article.section_id, article=article.pk, now=timezone.now())
 
 
 def article_image_path(article, filename):
@@ -264,6 +224,7 @@ class Article(models.Model):
         max_length=200,
         unique=True,
         blank=True,
+        validators=[validate_slug],
         help_text="Để trống để tạo tự động từ tiêu đề. Bài đã xuất bản giữ nguyên đường dẫn khi sửa tiêu đề.",
     )
     lead = models.TextField("sapo", help_text="Đoạn mở đầu in đậm dưới tiêu đề; văn bản thuần, không định dạng.")
@@ -272,7 +233,7 @@ class Article(models.Model):
         "ảnh đại diện",
         upload_to=article_image_path,
         blank=True,
-        help_text="JPEG, PNG, WebP hoặc GIF; tối đa 10 MB và 40 megapixel.",
+        help_text=images.HELP_TEXT,
     )
     image_caption = models.CharField("chú thích ảnh", max_length=500, blank=True)
     image_credit = models.CharField(
@@ -298,7 +259,10 @@ class Article(models.Model):
         null=True,
         blank=True,
         default=timezone.now,
-        help_text="Một thời điểm trong tương lai nghĩa là hẹn giờ xuất bản.",
+        help_text=(
+            "Một thời điểm trong tương lai nghĩa là hẹn giờ xuất bản. Xuất bản một bản nháp mà không sửa ô này "
+            "thì bài mang thời điểm lúc lưu."
+        ),
     )
     unpublish_at = models.DateTimeField(
         "gỡ bài lúc",
@@ -333,7 +297,7 @@ class Article(models.Model):
     # Optimistic lock: save() writes only if the row still has the version this instance was loaded with.
     version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
 
-    objects = ArticleManager()
+    objects = ArticleQuerySet.as_manager()
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -370,7 +334,8 @@ class Article(models.Model):
         return self.headline
 
     def save(self, *args, **kwargs):
-        # Every write path (admin, importer, shell, revision restore) passes here, so no path can skip these.
+        # Every write path (admin, importer, shell, revision restore) passes here, so no path can skip these;
+        # loaddata, which skips save(), gets the derived columns from `fill_derived_after_raw_save`.
         self.body = clean_body(self.body)
         fill_slug(self, self.headline)
         self.fill_search_columns()
@@ -417,6 +382,17 @@ class Article(models.Model):
         """Refresh the search columns from headline, lead and body; bulk writers call this as save() does."""
         self.search_headline, self.search_text = search.index_columns(self.headline, self.lead, self.body)
 
+    @classmethod
+    def fill_derived_after_raw_save(cls, sender, instance, raw, using, **kwargs):
+        """post_save: a row written raw (``loaddata``, which skips save()) gets what save() derives — the search
+        columns and the photo's renditions — so a fixture alone gives a complete article."""
+        if not raw:
+            return
+        instance.fill_search_columns()
+        instance.refresh_renditions()
+        derived = {name: getattr(instance, name) for name in fields.DERIVED}
+        cls._default_manager.using(using).filter(pk=instance.pk).update(**derived)
+
     def _claim_next_version(self):
         """Bump the row's version if it still is ours (one UPDATE, so it holds under concurrent saves); return
         the slug stored before this save. Raise EditConflict, writing nothing, if someone saved in between."""
@@ -427,82 +403,10 @@ class Article(models.Model):
         return Article.objects.filter(pk=self.pk).values_list("slug", flat=True).get()
 
 
-class CardList:
-    """A public list of article cards, newest first: every visible article, or only one section's or one author's.
-
-    UncountedPaginator reads it a page at a time. The first pages (most of the traffic), the last ones and the pages
-    a link continues from an article come from prepared queries (compiled once per process, articles/prepared.py);
-    the middle of a long list by its number and the count come from the queryset."""
-
-    model = Article
-
-    def __init__(self, owner=None, cursor=None):
-        self.owner = owner
-        self.owner_field = owner._meta.model_name if owner else None
-        self.cursor = cursor  # pagination.Cursor: the article the page link continues from, or None
-
-    @cached_property
-    def queryset(self):
-        queryset = Article.objects.published().cards()
-        return queryset.filter(**{self.owner_field: self.owner}) if self.owner else queryset
-
-    def page(self, offset, limit):
-        """Up to `limit` cards from the `offset`-th on, or from the cursor's article when a page link named one."""
-        values = {"now": timezone.now(), **({"owner": self.owner.pk} if self.owner else {})}
-        if self.cursor:
-            found = _cards(self.owner_field, self.cursor.direction, limit)(pk=self.cursor.pk, **values)
-            if not found:  # taken down, moved to another section, never visible: no place to continue from
-                raise pagination.LostPlace(self.cursor)
-            # Before: the article, then the page before it, oldest first. The article goes last, as the one more than
-            # a page that says a next page exists (UncountedPaginator), which it always does: the article's own.
-            return found if self.cursor.direction == pagination.AFTER else found[::-1]
-        if offset < pagination.SHALLOW:
-            return _cards(self.owner_field, "first", limit, offset)(**values)
-        count = self.count()
-        tail = pagination.from_end(offset, limit, count)
-        if tail and tail[0] < pagination.SHALLOW:  # one of the last pages: one query, as for the first ones
-            start, end = tail
-            return _cards(self.owner_field, "last", limit, start)(**values)[: end - start][::-1]
-        return pagination.page_of(self.queryset, offset, limit, count=count)
-
-    def count(self):
-        """How many cards the list holds. Counting walks the list's index entries, as far as to its last page: the
-        count is remembered until the list changes (a write, or a scheduled article's time), in every worker."""
-        owner = f":{self.owner_field}:{self.owner.pk}" if self.owner else ""
-        return pagecache.remembered(f"cards-count{owner}", self.queryset.count)
-
-
-# A few hundred at most: three kinds of list × the offsets below pagination.SHALLOW from either end, and the seeks.
-@functools.cache
-def _cards(owner_field, start, limit, offset=0):
-    """The prepared query (articles/prepared.py) of a list's cards: "first", `limit` from the `offset`-th; "last", the
-    same from the list's end, oldest first; AFTER, `limit` after article `pk`; BEFORE, article `pk` and the `limit` - 1
-    before it, oldest first (articles/pagination.py). A seek finds nothing when the list does not show article `pk`."""
-    seek = start in (pagination.AFTER, pagination.BEFORE)
-    kinds = {"now": datetime.datetime, **({"owner": int} if owner_field else {}), **({"pk": int} if seek else {})}
-
-    def build(now, owner=None, pk=None):
-        listed = Article.objects.published(now)
-        if owner_field:
-            listed = listed.filter(**{f"{owner_field}_id": owner})
-        if seek:
-            # Where the article is, read in the same query: one round trip, not two. And PostgreSQL keeps one plan for
-            # it; given the article's date as a parameter, it planned each seek near the list's end anew (+0.2 ms).
-            # The seek comes first in the WHERE clause: SQLite starts its index range at the first bound on a column,
-            # and published()'s own (now) would walk every entry down to the article (24 ms, not 0.6).
-            at = Subquery(listed.filter(pk=pk).order_by().values("published_at"))
-            around = Article.objects.after(at, pk) if start == pagination.AFTER else Article.objects.back_from(at, pk)
-            listed = around & listed
-        cards = listed.cards()
-        return (cards.reverse() if start == "last" else cards)[offset : offset + limit]
-
-    return PreparedQuery(Article, build, **kinds)
-
-
 class OldSlug(models.Model):
     """A slug an article had before: its old URL answers 301 to the current one while the article is visible."""
 
-    slug = models.SlugField("đường dẫn cũ", max_length=200, unique=True)
+    slug = models.SlugField("đường dẫn cũ", max_length=200, unique=True, validators=[validate_slug])
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
 
     class Meta:
@@ -568,27 +472,3 @@ class PreviewLink(models.Model):
             return int(signing.Signer(salt=cls.SALT).unsign(token))
         except (signing.BadSignature, ValueError):
             return None
-
-
-# The queries of every article page and the menu of every page, compiled once per process (articles/prepared.py).
-# Each starts from published() like every other public query; the time is a parameter, so the SQL stays the same.
-_VISIBLE_BY_SLUG = PreparedQuery(
-    Article,
-    lambda slug, now: Article.objects.published(now).for_reading().filter(slug=slug),
-    slug=str,
-    now=datetime.datetime,
-)
-# The related list prints no lead and no author, so no join.
-_RELATED = PreparedQuery(
-    Article,
-    lambda section, article, now: (
-        Article.objects.published(now)
-        .filter(section_id=section)
-        .exclude(pk=article)
-        .only(*(field for field in CARD_FIELDS if field not in ("lead", "author")))[:4]
-    ),
-    section=int,
-    article=int,
-    now=datetime.datetime,
-)
-_SECTION_MENU = PreparedQuery(Section, lambda: Section.objects.only("name", "slug"))

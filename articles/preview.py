@@ -14,27 +14,11 @@ from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView
 
-from articles import workflow
+from articles import fields, workflow
 from articles.models import Article, PreviewLink
 from articles.sanitize import clean_body
-from articles.text import slugify
+from articles.text import base_slug
 from articles.views import ArticleDetailView
-
-# What the form's preview takes from the typed form; the photo shown is the saved one (an upload is not stored).
-TYPED_FIELDS = [
-    "headline",
-    "slug",
-    "lead",
-    "body",
-    "image_caption",
-    "image_credit",
-    "image_alt",
-    "author",
-    "section",
-    "status",
-    "published_at",
-    "unpublish_at",
-]
 
 
 class PreviewPage(ArticleDetailView):
@@ -61,9 +45,9 @@ class ArticlePreviewView(LoginRequiredMixin, PreviewPage):
         user = self.request.user
         if "pk" in self.kwargs:
             article = get_object_or_404(Article.objects.select_related("author", "section"), pk=self.kwargs["pk"])
-            if not (user.has_perm("articles.view_article") and workflow.may_view(user, article)):
+            if not workflow.may_view(user, article):
                 raise PermissionDenied
-        elif user.has_perm("articles.add_article"):
+        elif workflow.may_edit(user, None):
             article = Article()
         else:
             raise PermissionDenied
@@ -76,11 +60,12 @@ class ArticlePreviewView(LoginRequiredMixin, PreviewPage):
 
     def take_typed(self, article):
         """Put what the form holds onto the unsaved article; fields that do not validate keep their saved value."""
-        fields = [f for f in TYPED_FIELDS if f not in workflow.readonly_fields(self.request.user)]
-        form = modelform_factory(Article, fields=fields)(self.request.POST, instance=article)
+        readonly = workflow.readonly_fields(self.request.user)
+        typed = [name for name in fields.previewed() if name not in readonly]
+        form = modelform_factory(Article, fields=typed)(self.request.POST, instance=article)
         form.is_valid()  # fills the instance with every valid field; errors belong to the real save, not here
         article.body = clean_body(article.body)  # marked safe in the template: sanitised exactly as save() does
-        article.slug = article.slug or slugify(article.headline) or "xem-truoc"
+        article.slug = article.slug or base_slug(article.headline)
 
 
 class SharedPreviewView(PreviewPage):

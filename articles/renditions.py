@@ -1,9 +1,11 @@
 """Photo renditions: the one home of the sizes, formats and metadata rules for article photos.
 
-A reader never gets the photo as it was uploaded. When an article's photo is saved (``Article.save()``), or by
-``manage.py renditions`` for rows written without ``save()`` such as ``loaddata``, ``make_renditions()`` runs
-django-imagekit's pipeline over it: turned upright by its EXIF orientation, resized to each of ``WIDTHS`` (never
-enlarged), and encoded as WebP and as JPEG, with no metadata at all (no GPS position, no camera data).
+A reader gets renditions, not the photo as it was uploaded. When an article's photo is saved (``Article.save()``, and
+``loaddata``'s raw saves through ``Article.fill_derived_after_raw_save``), or by ``manage.py renditions --all`` after a
+change of sizes, ``make_renditions()`` runs django-imagekit's pipeline over it: turned upright by its EXIF
+orientation, resized to each of ``WIDTHS`` (never enlarged), and encoded as WebP and as JPEG, with no metadata at all
+(no GPS position, no camera data). Where renditions are missing or out of date anyway (a row written by SQL, a file
+restored later), ``Photo.of`` shows the original rather than no photo, and logs a warning.
 
 What was made — file names, real pixel sizes, byte counts — is recorded on the article (``Article.image_renditions``).
 Pages, feeds and metadata read ``Photo`` from that record: every ``<img>``, ``srcset``, ``og:image`` and feed
@@ -13,16 +15,17 @@ enclosure is built from the row already loaded, with no storage call and no quer
 import functools
 import io
 import logging
+from pathlib import PurePosixPath
 from typing import NamedTuple
 
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from imagekit import ImageSpec
 from markupsafe import Markup, escape
-from PIL import Image, ImageOps
+from PIL import ExifTags, Image, ImageOps
 from pilkit.processors import ResizeToFit
+
+from articles.images import CONTENT_TYPES
 
 logger = logging.getLogger(__name__)
 
@@ -114,12 +117,13 @@ class Photo:
 
     def __init__(self, files):
         by_width = sorted(files, key=lambda file: file.width)
-        fallbacks = [file for file in by_width if file.type == FALLBACK_TYPE]
+        # The renditions' JPEGs; or, when the renditions are missing (Photo.of), the one file there is: the original.
+        fallbacks = [file for file in by_width if file.type == FALLBACK_TYPE] or by_width
         # <source> elements for the better formats: (content type, srcset).
         self.sources = [
             (content_type, _srcset(file for file in by_width if file.type == content_type))
             for content_type in FORMATS
-            if content_type != FALLBACK_TYPE
+            if content_type != FALLBACK_TYPE and any(file.type == content_type for file in by_width)
         ]
         self.srcset = _srcset(fallbacks)
         self.fallback = next((file for file in fallbacks if file.width >= FALLBACK_WIDTH), fallbacks[-1])
@@ -129,7 +133,8 @@ class Photo:
 
     @classmethod
     def of(cls, article):
-        """The photo of `article`, or None when it has none or its renditions are missing or out of date."""
+        """The photo of `article`, or None when it has none. When its renditions are missing or out of date (a row
+        written without save(), a failed rendition), the original is shown instead, with a warning in the log."""
         record = article.image_renditions or {}
         # The stored name, read past the field's descriptor where the row is loaded: the descriptor would make a
         # FieldFile that points back at the article, a reference cycle only the garbage collector frees (20 on every
@@ -139,12 +144,12 @@ class Photo:
         except KeyError:  # deferred: the descriptor loads it
             image = article.image
         name = getattr(image, "name", image)
-        if not name or record.get("source") != name:
+        if not name:
             return None
+        if record.get("source") != name or not record.get("files"):
+            return _original(name, article.pk)
         # Keyed by everything the record says, so a re-made record is a new key: never a stale photo.
-        return _photo(
-            tuple((f["name"], f["type"], f["width"], f["height"], f["size"]) for f in record.get("files", ()))
-        )
+        return _photo(tuple((f["name"], f["type"], f["width"], f["height"], f["size"]) for f in record["files"]))
 
     def picture(self, sizes, alt="", eager=False):
         """The photo as <picture>: WebP then JPEG at every width, the browser picking by `sizes`. Lazy-loaded unless
@@ -199,11 +204,37 @@ def _photo(files):
     return Photo(files) if any(file.type == FALLBACK_TYPE for file in files) else None
 
 
-@receiver(setting_changed)
+# EXIF orientations that turn a photo a quarter: its width and height swap when shown upright.
+TURNED = {5, 6, 7, 8}
+
+
+# Once per process and file: the original is opened to read its size, which no page should do per request.
+@functools.lru_cache(maxsize=256)
+def _original(name, article_id):
+    """The stored original as a Photo of one file, for an article whose renditions are missing; None (no figure) when
+    it cannot be read either."""
+    logger.warning("Article %s: no renditions of its photo %r; showing the original", article_id, name)
+    content_type = CONTENT_TYPES.get(PurePosixPath(name).suffix.lower().lstrip("."))
+    try:
+        with default_storage.open(name, "rb") as file, Image.open(file) as image:
+            width, height = image.size
+            if image.getexif().get(ExifTags.Base.Orientation) in TURNED:  # browsers show it turned upright
+                width, height = height, width
+        size = default_storage.size(name)
+    except Exception:  # missing or unreadable: storages and Pillow raise many kinds
+        logger.warning("Article %s: its photo %r cannot be read either; no figure", article_id, name, exc_info=True)
+        return None
+    if content_type is None:
+        return None
+    return Photo([RenditionFile(file_url(name), content_type, width, height, size)])
+
+
 def forget_file_urls(setting, **kwargs):
+    """setting_changed (connected in ArticlesConfig.ready())."""
     if setting in ("MEDIA_URL", "STORAGES"):
         file_url.cache_clear()
         _photo.cache_clear()
+        _original.cache_clear()
 
 
 def _srcset(files):

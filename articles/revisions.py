@@ -1,8 +1,9 @@
 """Revisions of articles (django-reversion): every save is recorded, and any revision can be compared and restored.
 
 The admin's views open a revision themselves (``VersionAdmin``: the user and the change message). Every other
-save — the importer, the shell, a script, a fixture — is caught by ``record_save``, which opens a revision when
-none is active, so callers need to know nothing about revisions.
+save — the importer, the shell, a script, a fixture — is caught by ``record_save`` (connected in
+``ArticlesConfig.ready()``), which opens a revision when none is active, so callers need to know nothing about
+revisions. What is compared and restored is read from the field declaration (``articles/fields.py``).
 
 Restoring and recovering never use reversion's raw ``revert()``: they copy the stored fields onto an article and
 call ``Article.save()``, so the body is sanitised again, the version is checked, and the restore is itself a new
@@ -15,35 +16,28 @@ from difflib import SequenceMatcher
 import reversion
 from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
-from django.db.models.signals import post_save
-from django.utils import formats, timezone
 from reversion.models import Version
 
+from articles import fields
+from articles.formatting import when
 from articles.models import Article, Author, Section
 from articles.sanitize import html_to_text
-from articles.workflow import PUBLISHING_FIELDS, can_publish
-
-# Derived columns are rebuilt by save(); storing them would only make every revision bigger.
-reversion.register(Article, exclude=["search_headline", "search_text", "image_renditions"])
+from articles.workflow import can_publish
 
 SAVED_OUTSIDE_ADMIN = "Lưu ngoài trang quản trị (nhập bài, dòng lệnh hoặc fixture)."
-TEXT_FIELDS = ["headline", "lead", "body"]
-CONTENT_FIELDS = [
-    *TEXT_FIELDS,
-    "image",
-    "image_caption",
-    "image_credit",
-    "image_alt",
-    "author",
-    "section",
-]
-COMPARED_FIELDS = [*CONTENT_FIELDS, *PUBLISHING_FIELDS, "slug"]
 _BLOCK_END = re.compile(r"</(?:p|h[1-6]|li|blockquote|tr|caption|table)\s*>", re.IGNORECASE)
 _TOKEN = re.compile(r"\s+|\w+|[^\w\s]")
 
 
 class RestoreError(Exception):
     """A revision cannot be brought back; the message says why, in Vietnamese."""
+
+
+def register():
+    """Put articles under django-reversion. Derived columns are rebuilt by save(); storing them would only make every
+    revision bigger."""
+    if not reversion.is_registered(Article):
+        reversion.register(Article, exclude=list(fields.DERIVED))
 
 
 def record_save(sender, instance, **kwargs):
@@ -53,9 +47,6 @@ def record_save(sender, instance, **kwargs):
     with reversion.create_revision():
         reversion.set_comment(SAVED_OUTSIDE_ADMIN)
         reversion.add_to_revision(instance)
-
-
-post_save.connect(record_save, sender=Article, dispatch_uid="articles.revisions.record_save")
 
 
 def versions_of(article_id):
@@ -84,7 +75,7 @@ def restore(article, version, user):
     published revision of their draft gets its words back, not a published article.
     """
     old = article_at(version)
-    names = CONTENT_FIELDS + (PUBLISHING_FIELDS if can_publish(user) else [])
+    names = [name for name in fields.restored() if can_publish(user) or name not in fields.PUBLISHING]
     if old.author_id and not Author.objects.filter(pk=old.author_id).exists():
         names.remove("author")
     for name in names:
@@ -129,10 +120,10 @@ def changes(old, new):
     """What differs between two articles, field by field, for people: word-level marks for the texts
     (body as plain text, one paragraph a line), before → after for the rest. Unchanged fields are left out."""
     rows = []
-    for name in COMPARED_FIELDS:
+    for name in fields.FORM:
         field = Article._meta.get_field(name)
         label = str(field.verbose_name).capitalize()
-        if name in TEXT_FIELDS:
+        if name in fields.word_diffed():
             before, after = _text(old, name), _text(new, name)
             if before != after:
                 rows.append({"label": label, "diff": word_diff(before, after)})
@@ -201,7 +192,3 @@ def _display(article, name):
     if hasattr(value, "tzinfo"):
         return when(value)
     return "—" if value in (None, "") else str(value)
-
-
-def when(moment):
-    return formats.date_format(timezone.localtime(moment), "d/m/Y H:i")

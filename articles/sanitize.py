@@ -1,7 +1,8 @@
 """The one place article HTML is made safe (the single home of the body allowlist).
 
-``clean_body`` keeps exactly what the CKEditor toolbar can produce (``CKEDITOR_CONFIGS["default"]["allowedContent"]``
-in settings mirrors this allowlist, so what editors see is what readers get) and drops everything else.
+``clean_body`` keeps exactly what the CKEditor toolbar can produce and drops everything else.
+``ckeditor_allowed_content()`` writes the same allowlist as CKEditor's own content filter (settings'
+``CKEDITOR_CONFIGS["default"]["allowedContent"]``), so what editors see is what readers get.
 ``html_to_text`` turns a body into plain text for search indexing and descriptions.
 
 Decisions:
@@ -89,6 +90,8 @@ CLEAN_CONTENT_TAGS = frozenset(
 )
 
 STYLE_PROPERTIES = {"img": ("width", "height"), "table": ("width",)}
+# CKEditor also drops a link without an address and an image without a source: they carry nothing.
+REQUIRED_ATTRIBUTES = {"a": "href", "img": "src"}
 _CSS_LENGTH = re.compile(r"\d{1,5}(?:\.\d{1,3})?(?:px|%|em|rem)?")
 _INTEGER = re.compile(r"\d{1,5}")
 _INTEGER_ATTRIBUTES = frozenset({"width", "height", "border", "cellpadding", "cellspacing", "colspan", "rowspan"})
@@ -133,6 +136,22 @@ def clean_body(html: str) -> str:
         link_rel=LINK_REL,
         strip_comments=True,
     )
+
+
+def ckeditor_allowed_content():
+    """This allowlist in CKEditor 4's allowedContent syntax: ``tag tag[attribute,…]{style,…}`` rules, ";"-separated,
+    tags with the same attributes and styles sharing a rule. ``rel`` is allowed since ``clean_body`` sets it anyway."""
+    rules = {}
+    for tag in sorted(ALLOWED_TAGS):
+        names = (ALLOWED_ATTRIBUTES.get(tag, set()) - {"style"}) | TAG_ATTRIBUTE_VALUES.get(tag, {}).keys()
+        if tag == "a":
+            names |= {"rel"}
+        required = REQUIRED_ATTRIBUTES.get(tag)
+        attributes = ",".join(f"!{name}" if name == required else name for name in sorted(names))
+        styles = ",".join(STYLE_PROPERTIES.get(tag, ()))
+        signature = (f"[{attributes}]" if attributes else "") + (f"{{{styles}}}" if styles else "")
+        rules.setdefault(signature, []).append(tag)
+    return ";".join(" ".join(tags) + signature for signature, tags in rules.items())
 
 
 # Tags whose boundaries separate words in the plain text ("<p>a</p><p>b</p>" -> "a b", "<em>a</em>b" -> "ab").

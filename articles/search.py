@@ -4,7 +4,7 @@ API:
 
 * ``index_columns(headline, lead, body)`` -> ``(search_headline, search_text)``: what ``Article`` stores in its
   two search columns. ``Article.fill_search_columns()`` calls it from ``save()``; bulk writers (``seed_demo``)
-  call that same method; ``loaddata`` (which skips ``save()``) is covered by the ``post_save`` handler below.
+  call that same method; ``loaddata`` (which skips ``save()``) by ``Article.fill_derived_after_raw_save``.
 * ``clean_query(raw)``: the query as it may be shown back to the reader (length-capped, no control characters).
 * ``query_words(raw)``: the words a query searches for (at most ``MAX_WORDS``), folded like the index.
 * ``search(queryset, raw)`` -> ``SearchResults``: the articles of ``queryset`` holding every word, headline
@@ -35,8 +35,6 @@ from django.db import connections
 from django.db.models import BooleanField, F, Q
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import In
-from django.db.models.signals import post_migrate, post_save
-from django.dispatch import receiver
 from django.utils.functional import cached_property
 
 from articles.sanitize import html_to_text
@@ -223,7 +221,7 @@ _PG_VECTORS = {
 def create_index(connection):
     """Create the database side of search if any of it is missing; idempotent and cheap when all is there.
 
-    Called by migration 0002 and after every ``migrate`` (see ``_repair_index``): on SQLite, Django applies many
+    Called by migration 0002 and after every ``migrate`` (see ``repair_index``): on SQLite, Django applies many
     later schema changes to articles_article by copying it into a new table, which silently drops its triggers.
     When a trigger had to be (re)created the FTS table is rebuilt from the columns, so it can never be stale.
     """
@@ -262,9 +260,8 @@ def drop_index(connection):
                 cursor.execute(f"ALTER TABLE articles_article DROP COLUMN IF EXISTS {column}")  # and its index
 
 
-@receiver(post_migrate, dispatch_uid="articles.search.repair_index")
-def _repair_index(sender, app_config, using, **kwargs):
-    """After ``migrate``: put back whatever a table rebuild removed, if the search columns exist at all."""
+def repair_index(sender, app_config, using, **kwargs):
+    """post_migrate: put back whatever a table rebuild removed, if the search columns exist at all."""
     if app_config.label != "articles":
         return
     connection = connections[using]
@@ -275,13 +272,3 @@ def _repair_index(sender, app_config, using, **kwargs):
         columns = {column.name for column in introspection.get_table_description(cursor, "articles_article")}
     if "search_headline" in columns:
         create_index(connection)
-
-
-@receiver(post_save, sender="articles.Article", dispatch_uid="articles.search.index_fixture_rows")
-def _index_fixture_rows(sender, instance, raw, **kwargs):
-    """``loaddata`` saves raw (no ``Article.save()``): compute the search columns for fixture rows here."""
-    if raw:
-        search_headline, search_text = index_columns(instance.headline, instance.lead, instance.body)
-        sender._default_manager.using(kwargs["using"]).filter(pk=instance.pk).update(
-            search_headline=search_headline, search_text=search_text
-        )

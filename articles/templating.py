@@ -12,14 +12,13 @@ from urllib.parse import quote, urlencode
 
 from django.conf import settings
 from django.core.serializers.json import DjangoJSONEncoder
-from django.core.signals import setting_changed
-from django.dispatch import receiver
 from django.templatetags.static import static
 from django.utils import timezone
 from jinja2 import Environment
 from markupsafe import Markup
 
-from articles.models import Section, fixed_url, slug_url
+from articles import formatting, queries
+from articles.links import fixed_url, slug_url
 from articles.pagination import UncountedPage
 
 # What django.utils.html.json_script escapes: a headline holding "</script>" or "<!--" cannot end the element.
@@ -32,7 +31,7 @@ def environment(**options):
     env.globals.update(
         static=static_url,
         url=url,
-        all_sections=Section.objects.menu,
+        all_sections=queries.section_menu,
         page_url=page_url,
         page_query=page_query,
         news_article_json_ld=news_article_json_ld,
@@ -53,8 +52,8 @@ def static_url(path):
     return static(path)
 
 
-@receiver(setting_changed)
 def forget_static_urls(setting, **kwargs):
+    """setting_changed (connected in ArticlesConfig.ready())."""
     if setting in ("STATIC_URL", "STORAGES"):
         static_url.cache_clear()
 
@@ -103,7 +102,7 @@ def time_tag(value):
 @functools.lru_cache(maxsize=4096)
 def _time_tag(value, zone):
     local = timezone.localtime(value, zone)  # digits and punctuation only: nothing to escape
-    return Markup(f'<time datetime="{local.isoformat(timespec="seconds")}">{local.strftime("%d/%m/%Y - %H:%M")}</time>')
+    return Markup(f'<time datetime="{local.isoformat(timespec="seconds")}">{formatting.when(local)}</time>')
 
 
 def shorten(value, length):

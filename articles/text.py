@@ -10,9 +10,14 @@ import unicodedata
 from collections.abc import Callable
 from itertools import count
 
-__all__ = ["FALLBACK_SLUG", "fold", "slugify", "unique_slug"]
+from django.core.validators import RegexValidator
+
+__all__ = ["FALLBACK_SLUG", "SLUG_PATTERN", "base_slug", "fold", "is_slug", "slugify", "unique_slug", "validate_slug"]
 
 FALLBACK_SLUG = "bai-viet"
+# Exactly what slugify() and unique_slug() produce: runs of a-z and 0-9 joined by single hyphens.
+SLUG_PATTERN = r"[a-z0-9]+(?:-[a-z0-9]+)*"
+_SLUG = re.compile(SLUG_PATTERN)
 
 
 def _mark_ranges(start: int, stop: int) -> str:
@@ -75,6 +80,25 @@ def slugify(text: str, max_length: int = 200) -> str:
     return slug[:max_length].rstrip("-")
 
 
+def base_slug(text: str, max_length: int = 200) -> str:
+    """The slug ``text`` gives, or the fallback ("bai-viet") when it gives none: what an article is called before
+    anything else took the name (``unique_slug`` then adds -2, -3 …)."""
+    return slugify(text, max_length) or slugify(FALLBACK_SLUG, max_length)
+
+
+def is_slug(text: str) -> bool:
+    """Whether ``text`` is a slug as this module makes them."""
+    return _SLUG.fullmatch(text) is not None
+
+
+# The model fields' validator: an editor may type a slug, but only one of the shape this module makes.
+validate_slug = RegexValidator(
+    rf"\A{SLUG_PATTERN}\Z",
+    "Đường dẫn chỉ gồm chữ thường không dấu (a–z), chữ số và dấu gạch ngang giữa các từ, ví dụ: neu-cao-tinh-than.",
+    code="invalid_slug",
+)
+
+
 def unique_slug(base: str, is_taken: Callable[[str], bool], max_length: int = 200) -> str:
     """Return ``base`` if ``is_taken`` says it is free, else base-2, base-3, ... (first free one).
 
@@ -83,7 +107,7 @@ def unique_slug(base: str, is_taken: Callable[[str], bool], max_length: int = 20
     is trimmed, never the number, so the candidate always fits ``max_length``. This is
     check-then-use: a unique constraint on the column must still guard concurrent saves.
     """
-    stem = slugify(base, max_length) or slugify(FALLBACK_SLUG, max_length)
+    stem = base_slug(base, max_length)
     if not stem:
         raise ValueError(f"max_length={max_length} leaves no room for a slug")
     if not is_taken(stem):

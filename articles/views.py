@@ -5,8 +5,9 @@ from django.utils.cache import add_never_cache_headers
 from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
 
-from articles import search, workflow
-from articles.models import Article, Author, CardList, Section
+from articles import queries, search, workflow
+from articles.lists import CardList
+from articles.models import Article, Author, Section
 from articles.pagination import Cursor, LostPlace, UncountedPaginator, without_cursor
 
 
@@ -66,7 +67,7 @@ class ArticleDetailView(DetailView):
         if self.request.user.has_perm("articles.change_article"):
             # Editors open every draft and scheduled article (with a banner), a reporter only their own.
             return super().get_object(workflow.readable_by(self.request.user).for_reading())
-        article = Article.objects.visible_by_slug(self.kwargs["slug"])
+        article = queries.visible_by_slug(self.kwargs["slug"])
         if article is None:
             raise Http404("Không có bài viết này, hoặc bài chưa được xuất bản.")
         return article
@@ -75,7 +76,7 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["is_preview"] = not getattr(self.object, "is_visible", True)
         context["share_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
-        context["related"] = Article.objects.related_to(self.object)
+        context["related"] = queries.related_to(self.object)
         return context
 
     def render_to_response(self, context, **response_kwargs):

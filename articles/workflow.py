@@ -1,29 +1,25 @@
-"""Who may do what to an article, and who has it open right now.
+"""Who may do what to an article, and what a change of its state means: the one place that decides.
 
-Roles are the groups made by migration 0004: "Phóng viên" (reporter) writes but cannot publish; "Biên tập viên"
-(editor) holds every article permission plus ``articles.publish_article``; a superuser has every permission. These
-functions are the one place that decides: the admin, the preview views and the autosave endpoint all ask them.
+Roles are the groups made by migration 0004: ``REPORTERS`` ("Phóng viên") write but cannot publish; ``EDITORS``
+("Biên tập viên") hold every article permission plus ``articles.publish_article``; a superuser has every permission.
+The admin (forms, bulk actions, autosave, previews, share links, history) and every later caller ask these functions;
+none re-states a rule.
 
-The editing notice ("Đang được sửa bởi …") lives in the cache, one key per article holding who has it open and
-when they were last seen. It is advice, never a lock: nothing here stops anyone from saving.
+Publishing and unpublishing (``publish``, ``unpublish``) are the same for the form, the bulk actions and any other
+caller: who may, which timestamps change, and (``move_each``) what the revision history records.
 """
 
-import time
-
-from django.core.cache import cache
+import reversion
+from django.core.exceptions import PermissionDenied
 from django.db.models import Q
 from django.utils import timezone
 
-from articles.models import Article
+from articles import fields
+from articles.models import Article, EditConflict
 
 PUBLISH = "articles.publish_article"
 REPORTERS = "Phóng viên"
 EDITORS = "Biên tập viên"
-# Fields only someone who may publish can set: a reporter sees them read-only, and the server ignores them.
-PUBLISHING_FIELDS = ["status", "published_at", "unpublish_at"]
-
-# A browser with the form open says so every minute (articles/js/article_form.js); three silent minutes end the note.
-EDITING_SECONDS = 180
 
 
 def can_publish(user):
@@ -42,15 +38,14 @@ def is_own(user, article):
 
 def may_view(user, article):
     """Editors see every article in the admin (and its previews and history); a reporter only their own."""
-    return can_publish(user) or is_own(user, article)
+    return user.has_perm("articles.view_article") and (can_publish(user) or is_own(user, article))
 
 
-def readonly_fields(user):
-    return [] if can_publish(user) else PUBLISHING_FIELDS
-
-
-def may_change(user, article):
-    """Editors change every article; a reporter only their own drafts."""
+def may_edit(user, article):
+    """Whether `user` may change `article` (None: write a new one): the form, autosave, the editing notice, restoring
+    a revision. Editors change every article; a reporter only their own drafts."""
+    if article is None:
+        return user.has_perm("articles.add_article")
     if not user.has_perm("articles.change_article"):
         return False
     return can_publish(user) or (article.status == Article.Status.DRAFT and is_own(user, article))
@@ -63,43 +58,14 @@ def may_delete(user, article):
     return can_publish(user) or (article.status == Article.Status.DRAFT and is_own(user, article))
 
 
-def display_name(user):
-    return user.get_full_name() or user.get_username()
+def may_share(user, article):
+    """Share links (a draft readable without an account) are made and revoked by editors only."""
+    return can_publish(user) and may_view(user, article)
 
 
-def _editing_key(article_id):
-    return f"articles:editing:{article_id}"
-
-
-def _fresh(sessions, now):
-    return {user_id: seen for user_id, seen in (sessions or {}).items() if now - seen[1] < EDITING_SECONDS}
-
-
-def mark_editing(article_id, user):
-    """Note that `user` has the article open; the note fades after EDITING_SECONDS without another call."""
-    key, now = _editing_key(article_id), time.time()
-    sessions = _fresh(cache.get(key), now)
-    sessions[user.pk] = (display_name(user), now)
-    cache.set(key, sessions, EDITING_SECONDS)
-
-
-def stop_editing(article_id, user):
-    key = _editing_key(article_id)
-    sessions = _fresh(cache.get(key), time.time())
-    if sessions.pop(user.pk, None) is not None:
-        cache.set(key, sessions, EDITING_SECONDS)
-
-
-def others_editing(article_ids, user):
-    """{article id: names of the other people who have it open}, in one cache round trip."""
-    keys = {_editing_key(article_id): article_id for article_id in article_ids}
-    now = time.time()
-    found = {}
-    for key, sessions in cache.get_many(list(keys)).items():
-        names = sorted(name for user_id, (name, _) in _fresh(sessions, now).items() if user_id != user.pk)
-        if names:
-            found[keys[key]] = names
-    return found
+def readonly_fields(user):
+    """The fields `user` sees but cannot set: the publishing ones for a reporter (the server ignores them too)."""
+    return [] if can_publish(user) else list(fields.PUBLISHING)
 
 
 def readable_by(user):
@@ -109,29 +75,78 @@ def readable_by(user):
     return articles if can_publish(user) else articles.filter(Q(is_visible=True) | own_articles(user))
 
 
-def articles_for(user):
-    """The articles `user` works with in the admin: all of them for an editor, their own for a reporter."""
-    articles = Article.objects.select_related("author", "updated_by")
-    return articles if can_publish(user) else articles.filter(own_articles(user))
+def works_on(user):
+    """The articles `user` works with in the admin, as a filter: all of them for an editor, their own for a reporter."""
+    return Q() if can_publish(user) else own_articles(user)
 
 
-def start_page(user, size=8):
-    """The admin index for `user`, among the articles they work with: drafts waiting for review, what is
-    scheduled and when, the latest published, and the articles they edited most recently (from the revision
-    history, so an article stays theirs when someone else edits it later)."""
-    from reversion.models import Version
+# What publishing and unpublishing mean. Each changes the article in memory and says whether it changed; the caller
+# saves (the form with everything typed, a bulk action with the publishing fields alone: ``move_each``).
 
+
+def publish(article, user, *, now=None, time_chosen=False):
+    """Make `article` one readers see, if `user` may publish. False when it already was published.
+
+    - Its time: one in the future (scheduled) or one chosen by hand in the form (`time_chosen`) is kept; otherwise it
+      is now, so a draft written on Monday and published on Wednesday is dated Wednesday.
+    - A take-down time already past is cleared: publishing again what was taken down means readers should see it.
+    """
+    _must_publish(user)
+    if article.status == Article.Status.PUBLISHED:
+        return False
+    now = now or timezone.now()
+    article.status = Article.Status.PUBLISHED
+    if article.published_at is None or (article.published_at <= now and not time_chosen):
+        article.published_at = now
+    if article.unpublish_at and article.unpublish_at <= max(now, article.published_at):
+        article.unpublish_at = None
+    return True
+
+
+def unpublish(article, user, **options):
+    """Take `article` back to the drafts, if `user` may publish: readers no longer see it. False when it was a draft."""
+    _must_publish(user)
+    if article.status == Article.Status.DRAFT:
+        return False
+    article.status = Article.Status.DRAFT
+    return True
+
+
+MOVES = {Article.Status.PUBLISHED: publish, Article.Status.DRAFT: unpublish}
+
+
+def typed_status(article, user, status_before, *, time_chosen):
+    """The form saved `article` with the status typed into it: apply what that move means (`publish` or `unpublish`)
+    instead of taking the status alone."""
+    typed = article.status
+    if typed == status_before:
+        return
+    article.status = status_before
+    MOVES[typed](article, user, time_chosen=time_chosen)
+
+
+def move_each(articles, user, move, comment):
+    """Apply `move` (`publish` or `unpublish`) to each article and save its publishing fields alone (content is never
+    written), one revision each with `comment`, skipping any article someone saved after it was read.
+    Returns (how many changed, the headlines skipped)."""
+    _must_publish(user)
+    changed, skipped = 0, []
     now = timezone.now()
-    articles = articles_for(user)
-    edits = Version.objects.get_for_model(Article).filter(revision__user=user).order_by("-revision__date_created")
-    recent = {}
-    for object_id, when in edits.values_list("object_id", "revision__date_created")[: size * 5]:
-        recent.setdefault(int(object_id), when)
-    edited = articles.in_bulk(list(recent))
-    scheduled = articles.filter(status=Article.Status.PUBLISHED, published_at__gt=now).order_by("published_at")
-    return {
-        "drafts": articles.filter(status=Article.Status.DRAFT).order_by("-updated_at")[:size],
-        "scheduled": scheduled[:size],
-        "published": articles.published().order_by("-published_at")[:size],
-        "my_edits": [(edited[pk], when) for pk, when in recent.items() if pk in edited][:size],
-    }
+    for article in articles:
+        if not move(article, user, now=now):
+            continue
+        article.updated_by = user
+        try:
+            article.save(update_fields=[*fields.PUBLISHING, "updated_by", "updated_at"])
+        except EditConflict:
+            skipped.append(article.headline)
+        else:
+            changed += 1
+    if reversion.is_active():
+        reversion.set_comment(comment)
+    return changed, skipped
+
+
+def _must_publish(user):
+    if not can_publish(user):
+        raise PermissionDenied("Bạn không có quyền xuất bản hoặc gỡ bài.")

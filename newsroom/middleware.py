@@ -1,5 +1,6 @@
-"""Request plumbing: a request id for the logs and the error pages, the reader's address behind the TLS proxy, the
-choice of Content-Security-Policy, and the one-line log format that carries the request id."""
+"""Request plumbing: the page cache's front with the request id, a request id for the logs and the error pages, the
+reader's address behind the TLS proxy, the choice of Content-Security-Policy, and the one-line log format that carries
+the request id."""
 
 import contextlib
 import contextvars
@@ -23,6 +24,18 @@ def request_id(meta):
     incoming = meta.get("HTTP_X_REQUEST_ID", "") if settings.TLS_PROXY else ""
     # 32 random hex digits, as uuid4().hex gave, at a third of its cost (this runs for every page-cache hit too).
     return incoming if _SANE_REQUEST_ID.fullmatch(incoming) else secrets.token_hex(16)
+
+
+def with_page_cache(application):
+    """`application` behind the page cache's WSGI front (articles/pagecache/), which answers a stored page before
+    Django builds a request. Made at start-up, so the build's fingerprint is this process's code; a hit gets a
+    request id like every other response."""
+    # Imported here: this module is loaded with the logging settings, before the app registry (and the models the
+    # page cache reads) is ready.
+    from articles.pagecache import PageCacheApp, here
+
+    here()
+    return PageCacheApp(application, hit_headers=lambda environ: [("X-Request-ID", request_id(environ))])
 
 
 class RequestIdMiddleware:

@@ -9,6 +9,8 @@ import dj_database_url
 from csp.constants import NONCE, NONE, SELF, UNSAFE_INLINE
 from django.core.exceptions import ImproperlyConfigured
 
+from articles.sanitize import ckeditor_allowed_content
+
 BASE_DIR = Path(__file__).resolve().parent.parent
 
 
@@ -64,7 +66,7 @@ MIDDLEWARE = [
     "newsroom.middleware.RequestIdMiddleware",
     # 304 for any page whose ETag or Last-Modified matches the request's, cached or freshly rendered.
     "django.middleware.http.ConditionalGetMiddleware",
-    # Whole pages for anonymous readers (articles/pagecache.py): a hit is answered before sessions, auth, URL resolving
+    # Whole pages for anonymous readers (articles/pagecache/): a hit is answered before sessions, auth, URL resolving
     # and the view; a miss is stored on the way out. newsroom/wsgi.py answers hits even before Django.
     "articles.pagecache.PageCacheMiddleware",
     # Only with DJANGO_TLS_PROXY=1: the reader's address from the proxy's X-Forwarded-For (for login throttling).
@@ -158,12 +160,16 @@ else:
         }
     }
 
-# The page cache (articles/pagecache.py, docs/CACHING.md): whole public pages for readers without a session, in the
+# The page cache (articles/pagecache/, docs/CACHING.md): whole public pages for readers without a session, in the
 # cache above, made stale at once by any write. NEWSROOM_PAGE_CACHE=0 turns it off (the uncached benchmark).
 # NEWSROOM_PAGE_CACHE_SECONDS is the longest a page is kept: the bound on staleness if a write's invalidation is lost
 # (django-redis ignores a Redis outage, and a stamp written during one is dropped).
 PAGE_CACHE = env_bool("NEWSROOM_PAGE_CACHE", True)
 PAGE_CACHE_SECONDS = int(env_str("NEWSROOM_PAGE_CACHE_SECONDS", "300"))
+# Every page's key holds a fingerprint of the code, templates and static files (articles/pagecache/build.py), made at
+# start-up. With DEBUG, where runserver and Jinja2 pick up an edited template without a restart, the files are looked
+# at again on every request, so an edit shows at once with the page cache on.
+PAGE_CACHE_WATCH_FILES = env_bool("NEWSROOM_PAGE_CACHE_WATCH_FILES", DEBUG)
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -262,14 +268,9 @@ CKEDITOR_CONFIGS = {
         "format_tags": "p;h2;h3;h4",
         # Store letters as letters (not &agrave;…), as the sanitiser writes them, so a re-save changes nothing.
         "entities": False,
-        # CKEditor's own content filter mirrors the server allowlist (articles/sanitize.py),
-        # so what the editor shows is what readers will get.
-        "allowedContent": (
-            "p h2 h3 h4 strong em blockquote ul ol li br;"
-            "a[!href,title,target,rel];"
-            "img[!src,alt,width,height]{width,height};"
-            "table[border,cellpadding,cellspacing]{width};thead tbody tr;th td[colspan,rowspan];caption"
-        ),
+        # CKEditor's own content filter is the server's allowlist (articles/sanitize.py), written in its syntax, so
+        # what the editor shows is what readers will get.
+        "allowedContent": ckeditor_allowed_content(),
         "removePlugins": "exportpdf",
         "extraPlugins": "",
     },

@@ -12,18 +12,11 @@ from django.views import defaults
 from django.views.decorators.cache import never_cache
 from django.views.static import serve
 
+from articles import images
+
 # How long a reader's browser (or a crawler) is asked to wait before trying again during a database outage.
 RETRY_AFTER_SECONDS = 30
 
-# The only kinds of file /media/ ever answers with, by extension: the image types an upload can be stored as
-# (articles/images.py accepts JPEG, PNG, WebP and GIF only). Anything else under MEDIA_ROOT is a 404.
-MEDIA_CONTENT_TYPES = {
-    "jpg": "image/jpeg",
-    "jpeg": "image/jpeg",
-    "png": "image/png",
-    "webp": "image/webp",
-    "gif": "image/gif",
-}
 MEDIA_MAX_AGE = 7 * 24 * 3600  # upload names are random, so a name's bytes never change
 
 
@@ -63,7 +56,8 @@ def serve_media(request, path):
     Files of any other kind are 404, so nothing under MEDIA_ROOT can ever be served as HTML or SVG. Django's static
     `serve` does the rest: it refuses paths outside MEDIA_ROOT, answers If-Modified-Since with 304 and streams the file.
     """
-    content_type = MEDIA_CONTENT_TYPES.get(path.rpartition(".")[2].lower())
+    # Only the image types an upload can be stored as: nothing under MEDIA_ROOT is ever served as HTML or SVG.
+    content_type = images.CONTENT_TYPES.get(path.rpartition(".")[2].lower())
     if content_type is None:
         raise Http404("Không có tệp này.")
     response = serve(request, path, document_root=settings.MEDIA_ROOT)

@@ -1,12 +1,9 @@
-import io
-from datetime import timedelta
+"""Fixtures only: the helpers that make articles, people and photos are in tests/factories.py."""
 
 import pytest
-from django.core.files.uploadedfile import SimpleUploadedFile
-from django.utils import timezone
-from PIL import Image
 
-from articles.models import Article, Author
+from articles.workflow import REPORTERS
+from tests.factories import logged_in, make_staff
 
 
 @pytest.fixture(autouse=True)
@@ -18,35 +15,6 @@ def _media_root(settings, tmp_path):
 @pytest.fixture(autouse=True)
 def _fast_passwords(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
-
-
-def make_author(name="THANH THY", **overrides):
-    return Author.objects.create(name=name, **overrides)
-
-
-def make_article(**overrides):
-    """A published article one hour old unless overridden; every write goes through Article.save()."""
-    fields = {
-        "headline": "Cần Thơ đẩy mạnh kinh tế tập thể",
-        "lead": "Liên minh HTX thành phố hỗ trợ các hợp tác xã.",
-        "body": "<p>Nội dung bài viết.</p>",
-        "status": Article.Status.PUBLISHED,
-        "published_at": timezone.now() - timedelta(hours=1),
-    }
-    fields.update(overrides)
-    if "author" not in fields:
-        fields["author"] = Author.objects.first() or make_author()
-    return Article.objects.create(**fields)
-
-
-def image_bytes(fmt="JPEG", size=(640, 400), color=(200, 40, 40)):
-    buffer = io.BytesIO()
-    Image.new("RGB", size, color).save(buffer, fmt)
-    return buffer.getvalue()
-
-
-def uploaded_image(name="anh.jpg", fmt="JPEG", size=(640, 400)):
-    return SimpleUploadedFile(name, image_bytes(fmt, size), content_type=f"image/{fmt.lower()}")
 
 
 @pytest.fixture
@@ -109,75 +77,15 @@ def _empty_cache(settings, tmp_path):
         yield
 
 
-def make_staff(username, group, **fields):
-    """A staff user whose rights come only from a workflow group ("Phóng viên" or "Biên tập viên")."""
-    from django.contrib.auth.models import Group, User
-
-    user = User.objects.create_user(username, password="pw", is_staff=True, **fields)
-    user.groups.add(Group.objects.get(name=group))
-    return user
-
-
-def logged_in(user):
-    """A client of its own logged in as `user`, so one test can hold several people's sessions."""
-    from django.test import Client
-
-    client = Client()
-    client.force_login(user)
-    return client
-
-
 @pytest.fixture
 def reporter(db):
-    """A reporter ("Phóng viên", made by the workflow migration): writes, cannot publish."""
-    return make_staff("reporter", "Phóng viên", first_name="Lan")
+    """A reporter (REPORTERS, the group made by the workflow migration): writes, cannot publish."""
+    return make_staff("reporter", REPORTERS, first_name="Lan")
 
 
 @pytest.fixture
 def reporter_client(reporter):
     return logged_in(reporter)
-
-
-def article_form_data(article=None, **overrides):
-    """The admin article form as a browser posts it: `article`'s current values and version, or a new draft."""
-
-    def split(moment):
-        if moment is None:
-            return {"0": "", "1": ""}
-        local = timezone.localtime(moment)
-        return {"0": local.strftime("%d/%m/%Y"), "1": local.strftime("%H:%M:%S")}
-
-    source = article or Article(
-        headline="Bài mới của tòa soạn",
-        lead="Sapo bài mới.",
-        body="<p>Nội dung bài mới.</p>",
-        author=Author.objects.first() or make_author(),
-        published_at=timezone.now(),
-    )
-    data = {
-        "headline": source.headline,
-        "slug": source.slug,
-        "lead": source.lead,
-        "body": source.body,
-        "image_caption": source.image_caption,
-        "image_credit": source.image_credit,
-        "image_alt": source.image_alt,
-        "author": source.author_id,
-        "section": source.section_id or "",
-        "status": source.status,
-    }
-    for name in ("published_at", "unpublish_at"):
-        data.update({f"{name}_{part}": value for part, value in split(getattr(source, name)).items()})
-    if article is not None:
-        data["opened_version"] = article.version
-    data.update(overrides)
-    return data
-
-
-def make_section(name="Xây dựng Đảng", **overrides):
-    from articles.models import Section
-
-    return Section.objects.create(name=name, **overrides)
 
 
 @pytest.fixture

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from tests.conftest import image_bytes, make_article, make_author, uploaded_image
+from tests.factories import image_bytes, make_article, make_author, uploaded_image
 
 pytestmark = pytest.mark.django_db
 

@@ -12,7 +12,7 @@ from django.utils import timezone
 from articles import search
 from articles.admin import ArticleAdmin
 from articles.models import Article
-from tests.conftest import make_article, make_author
+from tests.factories import make_article, make_author
 from tests.test_search import HOSTILE_QUERIES
 
 pytestmark = pytest.mark.django_db

@@ -8,7 +8,7 @@ from django.conf import settings
 from django.utils import timezone
 
 from articles.models import Article
-from tests.conftest import make_article, make_author, make_section, uploaded_image
+from tests.factories import make_article, make_author, make_section, uploaded_image
 
 pytestmark = pytest.mark.django_db
 

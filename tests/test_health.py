@@ -12,7 +12,7 @@ from django.test import Client
 
 from articles.views import ArticleListView
 from newsroom.middleware import OneLineFormatter, RequestIdLogFilter
-from tests.conftest import make_article
+from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 

@@ -384,7 +384,7 @@ def test_photo_saved_from_code_is_judged_and_named_by_its_real_format():
     from django.core.exceptions import ValidationError
     from django.core.files.base import ContentFile
 
-    from tests.conftest import make_article
+    from tests.factories import make_article
 
     article = make_article(image=ContentFile(image_bytes("JPEG"), name="../../x.jpg.html"))
     assert article.image.name.endswith(".jpg") and ".." not in article.image.name

@@ -18,7 +18,7 @@ from django.utils import timezone
 from articles.importer import MAX_FILE_BYTES, ImportFileError, match_author, open_sources, parse
 from articles.models import Article, Author, Section
 from articles.sanitize import clean_body
-from tests.conftest import image_bytes, make_author
+from tests.factories import image_bytes, make_author
 
 SEED = Path(__file__).resolve().parent / "data" / "000_cb3a0ecfc020ae02.txt"
 SEED_KEY = "000_cb3a0ecfc020ae02"

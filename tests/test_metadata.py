@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 import pytest
 from django.utils import timezone
 
-from tests.conftest import make_article, make_author, make_section, uploaded_image
+from tests.factories import make_article, make_author, make_section, uploaded_image
 
 pytestmark = pytest.mark.django_db
 

@@ -3,7 +3,7 @@ import unicodedata
 import pytest
 
 from articles.models import Article, Author, Section
-from tests.conftest import make_article, make_author
+from tests.factories import make_article, make_author
 
 pytestmark = pytest.mark.django_db
 

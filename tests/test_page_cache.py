@@ -25,8 +25,9 @@ from django.utils import timezone
 
 from articles import pagecache, revisions
 from articles.models import Article, Author, PreviewLink, Section
-from articles.pagecache import STAMP_KEY, PageCache, PageCacheApp, page_key, storable
-from tests.conftest import article_form_data, logged_in, make_article, make_author, make_section
+from articles.pagecache import STAMP_KEY, PageCache, page_key, storable
+from newsroom.middleware import with_page_cache
+from tests.factories import article_form_data, logged_in, make_article, make_author, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -115,7 +116,7 @@ def test_the_wsgi_front_answers_a_stored_page_before_django(client, site):
     header the page was stored with and a fresh request id."""
     url = site.newest.get_absolute_url()
     stored = client.get(url)
-    front = PageCacheApp(mock.Mock(side_effect=AssertionError("Django should not be called")))
+    front = with_page_cache(mock.Mock(side_effect=AssertionError("Django should not be called")))
     started = {}
 
     def start_response(status, headers):
@@ -144,7 +145,7 @@ def test_the_wsgi_front_hands_everything_else_to_django(client, site, request_kw
     client.get(url)
     django = mock.Mock(return_value=[b"django"])
     environ = RequestFactory().get(url).environ | request_kwargs
-    assert PageCacheApp(django)(environ, mock.Mock()) == [b"django"]
+    assert with_page_cache(django)(environ, mock.Mock()) == [b"django"]
     django.assert_called_once()
 
 
@@ -468,11 +469,11 @@ def test_a_write_in_another_worker_process_shows_here_at_once(client, site):
     cached(client, article.get_absolute_url())
     other_worker = caches.create_connection("default")  # a second connection to the same store, as a process has
 
-    pagecache._recent.clear()  # nothing from this process's memory: only what the shared store holds
+    pagecache.store._recent.clear()  # nothing from this process's memory: only what the shared store holds
     key = page_key(RequestFactory().get(article.get_absolute_url()).environ)
     assert PageCache(other_worker).lookup(key)[1] is not None
 
-    with mock.patch.object(pagecache, "caches", {"default": other_worker}):
+    with mock.patch.object(pagecache.store, "caches", {"default": other_worker}):
         article.headline = "Sửa ở tiến trình khác"
         article.save()
     assert "Sửa ở tiến trình khác" in text(client, article.get_absolute_url())
@@ -481,13 +482,14 @@ def test_a_write_in_another_worker_process_shows_here_at_once(client, site):
 # Another Python process with the same CACHES setting, as another gunicorn worker: writes a stamp with the token
 # given (as a save there would), then prints the stamp it reads.
 OTHER_PROCESS = """
-import json, sys
+import json, os, sys
 import django
 from django.conf import settings
-settings.configure(CACHES=json.loads(sys.argv[1]))
+os.environ["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
+settings.CACHES = json.loads(sys.argv[1])
 django.setup()
 from django.core.cache import cache
-from articles.pagecache import STAMP_KEY
+from articles.pagecache.keys import STAMP_KEY
 if len(sys.argv) > 2:
     cache.set(STAMP_KEY, (sys.argv[2], float("inf")), timeout=None)
 print(json.dumps(cache.get(STAMP_KEY)))
@@ -518,7 +520,7 @@ def test_a_stamp_written_by_another_os_process_ends_the_very_next_hit(client, si
     url = site.newest.get_absolute_url()
     cached(client, url)
     environ = RequestFactory().get(url).environ
-    front = PageCacheApp(mock.Mock(return_value=[b"rendered"]))
+    front = with_page_cache(mock.Mock(return_value=[b"rendered"]))
     assert front(dict(environ), mock.Mock()) != [b"rendered"]
     assert other_process(settings, "ghi-tu-tien-trinh")[0] == "ghi-tu-tien-trinh"
     assert front(dict(environ), mock.Mock()) == [b"rendered"]

@@ -10,9 +10,11 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.models import Article, CardList, Section
+from articles import queries
+from articles.lists import CardList
+from articles.models import Article, Section
 from articles.prepared import PreparedQuery
-from tests.conftest import make_article, make_author, make_section
+from tests.factories import make_article, make_author, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -41,11 +43,11 @@ def test_the_time_is_a_value_too_so_a_scheduled_article_appears_when_its_time_co
     soon = timezone.now() + timedelta(minutes=5)
     scheduled = make_article(published_at=soon)
 
-    assert Article.objects.visible_by_slug(scheduled.slug) is None
+    assert queries.visible_by_slug(scheduled.slug) is None
     assert Article.objects.published(soon).get() == scheduled
     with pytest.MonkeyPatch.context() as patch:
         patch.setattr(timezone, "now", lambda: soon + timedelta(seconds=1))
-        assert Article.objects.visible_by_slug(scheduled.slug) == scheduled
+        assert queries.visible_by_slug(scheduled.slug) == scheduled
 
 
 def test_prepared_rows_are_the_rows_the_queryset_gives():
@@ -55,8 +57,8 @@ def test_prepared_rows_are_the_rows_the_queryset_gives():
     cards = CardList(section).page(0, 10)
 
     assert cards == list(Article.objects.published().filter(section=section)) == articles[::-1]
-    assert Article.objects.related_to(articles[0]) == articles[1:][::-1]
-    assert Section.objects.menu() == list(Section.objects.all())
+    assert queries.related_to(articles[0]) == articles[1:][::-1]
+    assert queries.section_menu() == list(Section.objects.all())
 
 
 def test_a_value_that_does_not_reach_the_sql_as_it_is_given_is_refused_with_the_reason():
@@ -95,7 +97,7 @@ def test_on_postgresql_only_prepared_queries_become_prepared_statements(settings
     settings.PREPARED_STATEMENTS = enabled
     article = make_article(section=make_section())
     for _ in range(6):
-        Article.objects.visible_by_slug(article.slug)
+        queries.visible_by_slug(article.slug)
         list(Article.objects.published().search("Cần Thơ"))
 
     with connection.cursor() as cursor:

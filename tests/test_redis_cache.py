@@ -78,7 +78,7 @@ def test_a_worker_whose_redis_connection_breaks_still_reads_the_current_stamp(cl
     from django.core.cache import caches
 
     from articles.pagecache import PageCache
-    from tests.conftest import make_article
+    from tests.factories import make_article
 
     url = make_article().get_absolute_url()
     client.get(url)

@@ -12,7 +12,7 @@ from PIL import Image
 
 from articles.models import Article
 from articles.renditions import WIDTHS
-from tests.conftest import make_article, uploaded_image
+from tests.factories import make_article, uploaded_image
 
 pytestmark = pytest.mark.django_db
 

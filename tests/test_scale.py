@@ -15,7 +15,7 @@ from django.utils import timezone
 from articles import pagination
 from articles.admin import ArticleAdmin
 from articles.models import Article, Author, Section
-from tests.conftest import make_article, make_author, make_section
+from tests.factories import make_article, make_author, make_section
 
 pytestmark = pytest.mark.django_db
 

@@ -9,7 +9,7 @@ from django.utils import timezone
 
 from articles import search
 from articles.models import Article
-from tests.conftest import make_article
+from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 

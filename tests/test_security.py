@@ -13,7 +13,7 @@ from django.templatetags.static import static
 from django.test import Client
 from django.utils import timezone
 
-from tests.conftest import image_bytes, make_article, uploaded_image
+from tests.factories import image_bytes, make_article, uploaded_image
 
 pytestmark = pytest.mark.django_db
 

@@ -10,7 +10,7 @@ from django.utils import timezone
 from articles.management.commands.seed_demo import DEMO_LEAD, SECTIONS
 from articles.models import Article, Author, Section
 from articles.sanitize import clean_body
-from tests.conftest import make_article
+from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from tests.conftest import make_article, make_author, make_section
+from tests.factories import make_article, make_author, make_section
 
 pytestmark = pytest.mark.django_db
 

@@ -6,7 +6,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from tests.conftest import make_article
+from tests.factories import make_article
 
 pytestmark = pytest.mark.django_db
 
@@ -89,7 +89,7 @@ def test_dates_follow_the_active_time_zone(client):
 
 def test_article_figure_has_caption_and_credit_as_printed(client):
     """The photo sits in a figure whose caption ends with the credit as the seed prints it."""
-    from tests.conftest import uploaded_image
+    from tests.factories import uploaded_image
 
     article = make_article(
         image=uploaded_image(),
@@ -106,7 +106,7 @@ def test_article_figure_has_caption_and_credit_as_printed(client):
 
 def test_photo_text_typed_with_markup_stays_text(client):
     """A caption, alt text or credit holding quotes or tags cannot break out of the <img> or the figure."""
-    from tests.conftest import uploaded_image
+    from tests.factories import uploaded_image
 
     hostile = '"><script>alert(1)</script><img src=x onerror=alert(2) alt="'
     article = make_article(image=uploaded_image(), image_caption=hostile, image_credit=hostile, image_alt=hostile)

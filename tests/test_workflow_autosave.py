@@ -7,7 +7,8 @@ from django.test import Client
 
 from articles.models import Article, Autosave
 from articles.revisions import versions_of
-from tests.conftest import article_form_data, make_article, make_author
+from articles.workflow import EDITORS
+from tests.factories import article_form_data, make_article, make_author
 
 pytestmark = pytest.mark.django_db
 
@@ -109,7 +110,7 @@ def test_an_autosave_is_only_ever_offered_to_its_author(editor_client, django_us
     article = make_article()
     autosave(editor_client, article)
     colleague = django_user_model.objects.create_user("dongnghiep", is_staff=True)
-    colleague.groups.add(Group.objects.get(name="Biên tập viên"))
+    colleague.groups.add(Group.objects.get(name=EDITORS))
     other = Client()
     other.force_login(colleague)
     html = other.get(change_url(article)).content.decode()

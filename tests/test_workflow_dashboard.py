@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from tests.conftest import article_form_data, make_article, make_author
+from tests.factories import article_form_data, make_article, make_author
 
 pytestmark = pytest.mark.django_db
 
@@ -30,7 +30,7 @@ def test_start_page_shows_drafts_schedule_latest_and_my_edits(editor_client):
     html = editor_client.get("/admin/").content.decode()
     assert section(html, "drafts") == ["Nháp cần duyệt"]
     assert section(html, "scheduled") == ["Lên trang chiều nay", "Lên trang sáng mai"]
-    assert timezone.localtime(now + timedelta(hours=3)).strftime("lên trang lúc %H:%M %d/%m/%Y") in html
+    assert timezone.localtime(now + timedelta(hours=3)).strftime("lên trang lúc %d/%m/%Y - %H:%M") in html
     assert section(html, "published") == ["Vừa đăng", "Đăng hôm qua", "Tôi đã sửa"]
     assert section(html, "my-edits") == ["Tôi đã sửa"]
     assert 'href="/admin/articles/article/"' in html

@@ -6,7 +6,8 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
 from articles.models import Article
-from tests.conftest import article_form_data, logged_in, make_article, make_author, make_staff
+from articles.workflow import EDITORS
+from tests.factories import article_form_data, logged_in, make_article, make_author, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -20,7 +21,7 @@ def change_url(article):
 
 @pytest.fixture
 def hoa():
-    return logged_in(make_staff("hoa", "Biên tập viên", first_name="Hoa", last_name="Lê"))
+    return logged_in(make_staff("hoa", EDITORS, first_name="Hoa", last_name="Lê"))
 
 
 def notice_on(html):

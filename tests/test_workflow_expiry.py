@@ -5,7 +5,7 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
-from tests.conftest import article_form_data, make_article
+from tests.factories import article_form_data, make_article
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
 from articles.models import Article, Section
-from tests.conftest import make_article, make_author
+from tests.factories import make_article, make_author
 
 pytestmark = pytest.mark.django_db
 

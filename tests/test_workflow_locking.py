@@ -11,7 +11,8 @@ from django.test import Client
 from articles.forms import ArticleAdminForm
 from articles.models import Article, EditConflict
 from articles.revisions import versions_of
-from tests.conftest import article_form_data, logged_in, make_article, make_staff
+from articles.workflow import EDITORS
+from tests.factories import article_form_data, logged_in, make_article, make_staff
 
 LIST_URL = "/admin/articles/article/"
 CONFLICT = "trong khi bạn đang sửa, nên bản của bạn chưa được lưu"
@@ -27,7 +28,7 @@ def opened_version(html):
 
 @pytest.fixture
 def second_editor(db):
-    return make_staff("hoa", "Biên tập viên", first_name="Hoa")
+    return make_staff("hoa", EDITORS, first_name="Hoa")
 
 
 @pytest.fixture

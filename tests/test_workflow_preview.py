@@ -7,7 +7,7 @@ from django.utils import timezone
 
 from articles.models import Article, PreviewLink
 from articles.revisions import versions_of
-from tests.conftest import article_form_data, make_article, make_author
+from tests.factories import article_form_data, make_article, make_author
 
 pytestmark = pytest.mark.django_db
 

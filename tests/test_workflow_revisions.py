@@ -7,7 +7,7 @@ from reversion.models import Version
 
 from articles.models import Article
 from articles.revisions import SAVED_OUTSIDE_ADMIN, versions_of
-from tests.conftest import article_form_data, make_article, make_author
+from tests.factories import article_form_data, make_article, make_author
 
 pytestmark = pytest.mark.django_db
 

@@ -8,7 +8,8 @@ from django.test import Client
 from django.utils import timezone
 
 from articles.models import Article
-from tests.conftest import article_form_data, logged_in, make_article, make_author, make_staff
+from articles.workflow import EDITORS, REPORTERS
+from tests.factories import article_form_data, logged_in, make_article, make_author, make_staff
 
 pytestmark = pytest.mark.django_db
 
@@ -22,8 +23,8 @@ def change_url(article):
 
 @pytest.fixture
 def group_editor_client():
-    """An editor whose rights come only from the "Biên tập viên" group, as a real newsroom account's would."""
-    return logged_in(make_staff("bientap2", "Biên tập viên", first_name="Minh"))
+    """An editor whose rights come only from the EDITORS group ("Biên tập viên"), as a real newsroom account's would."""
+    return logged_in(make_staff("bientap2", EDITORS, first_name="Minh"))
 
 
 def snapshot(article):
@@ -32,9 +33,9 @@ def snapshot(article):
 
 
 def test_migration_creates_the_two_roles_with_publishing_for_editors_only():
-    """ "Phóng viên" may write but not publish; "Biên tập viên" has every article permission and publish_article."""
-    reporter = set(Group.objects.get(name="Phóng viên").permissions.values_list("codename", flat=True))
-    editor = set(Group.objects.get(name="Biên tập viên").permissions.values_list("codename", flat=True))
+    """REPORTERS may write but not publish; EDITORS have every article permission and publish_article."""
+    reporter = set(Group.objects.get(name=REPORTERS).permissions.values_list("codename", flat=True))
+    editor = set(Group.objects.get(name=EDITORS).permissions.values_list("codename", flat=True))
     assert {"add_article", "change_article", "view_article"} <= reporter
     assert "publish_article" not in reporter
     assert {"publish_article", "add_article", "change_article", "delete_article", "change_author"} <= editor
@@ -189,7 +190,7 @@ def test_demo_accounts_make_a_reporter_and_an_editor(settings):
     assert 'name="status"' not in reporter.get(ADD_URL).content.decode()
     assert 'name="status"' in editor.get(ADD_URL).content.decode()
     call_command("demo_accounts", stdout=io.StringIO())  # running it again resets, never duplicates
-    assert Group.objects.get(name="Phóng viên").user_set.count() == 1
+    assert Group.objects.get(name=REPORTERS).user_set.count() == 1
 
 
 def test_reporter_previews_own_draft_but_not_a_colleagues_at_its_public_url(reporter, reporter_client):

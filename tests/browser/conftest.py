@@ -7,7 +7,6 @@ or listener leaks from one test to the next. On a failure, a screenshot and the 
 under test-artifacts/ and their paths printed in the report.
 """
 
-import io
 import os
 import re
 import shutil
@@ -132,7 +131,6 @@ def htx(settings):
     """The newspaper's first article (the HTX fixture) with its placeholder photo in this test's media folder."""
     shutil.copytree(ROOT / "media" / "fixtures", Path(settings.MEDIA_ROOT) / "fixtures")
     call_command("loaddata", "htx", verbosity=0)
-    call_command("renditions", stdout=io.StringIO())  # loaddata skips Article.save(), which makes them
     return Article.objects.get(slug="neu-cao-tinh-than-trach-nhiem")
 
 

@@ -18,7 +18,7 @@ from tests.browser.article_form import (
     publish,
 )
 from tests.browser.conftest import image_loaded, log_in
-from tests.conftest import image_bytes, make_article, make_author
+from tests.factories import image_bytes, make_article, make_author
 
 HEADLINE = "Đồng chí Nguyễn Đức Phương nêu cao tinh thần"
 SLUG = "dong-chi-nguyen-duc-phuong-neu-cao-tinh-than"

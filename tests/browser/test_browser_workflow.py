@@ -9,7 +9,7 @@ from playwright.sync_api import expect
 
 from tests.browser.article_form import ADD_URL, AUTHOR, field, fill_required, publish
 from tests.browser.conftest import log_in
-from tests.conftest import make_author
+from tests.factories import make_author
 
 HEADLINE = "Phóng viên gửi bài về hội chợ nông sản"
 URL = "/articles/phong-vien-gui-bai-ve-hoi-cho-nong-san/"

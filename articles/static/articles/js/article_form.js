@@ -1,10 +1,10 @@
 /*
  * The article form's background work: autosave, and "who else has this open" (a heartbeat every minute).
  *
- * Every few seconds, if the typed text changed, it is posted to the user's autosave (never to the article):
- * headline, lead, body and the photo's texts. CKEditor keeps the body in its own instance and only copies it
- * to the textarea on submit, so the body is read with CKEDITOR.instances.id_body.getData().
- * The settings come from #article-workflow (templates/admin/articles/article/change_form.html).
+ * Every few seconds, if the typed text changed, it is posted to the user's autosave (never to the article): the
+ * fields the server lists in #autosave-fields (articles/fields.py, through json_script). CKEditor keeps a rich
+ * text field in its own instance and only copies it to the textarea on submit, so that is read with getData().
+ * The URLs come from #article-workflow (templates/admin/articles/article/change_form.html).
  */
 (function () {
   "use strict";
@@ -15,7 +15,8 @@
     if (!config || !form) {
       return;
     }
-    var FIELDS = ["headline", "lead", "body", "image_caption", "image_credit", "image_alt"];
+    var fieldList = document.getElementById("autosave-fields");
+    var FIELDS = fieldList ? JSON.parse(fieldList.textContent) : [];
     var AUTOSAVE_EVERY_MS = 5000;
     var HEARTBEAT_EVERY_MS = 60000; // the server forgets an editor after three silent minutes (EDITING_SECONDS)
     var status = document.getElementById("autosave-status");

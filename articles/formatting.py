@@ -1,0 +1,27 @@
+"""How people read dates, times and names: the one place each is written out, for the public pages, the admin,
+messages and feeds alike.
+
+Times are shown the way the paper prints them, day first, in the newsroom's time zone: ``17/02/2020 - 09:44``
+(``newsroom/formats/vi/`` makes the admin's inputs and lists agree). Templates reach these through
+``articles/templating.py`` (readers' Jinja2 pages) and the ``newsroom_admin`` template library (the admin).
+"""
+
+from django.utils import timezone
+
+DATE = "%d/%m/%Y"
+TIME = "%H:%M"
+SECONDS = "%H:%M:%S"
+
+
+def when(moment, *, seconds=False, date=True):
+    """`moment` in local time as people read it: "17/02/2020 - 09:44"; with `seconds`, "17/02/2020 - 09:44:05";
+    without `date`, only the time of day ("09:44:05" with seconds). "" for None."""
+    if moment is None:
+        return ""
+    clock = SECONDS if seconds else TIME
+    return timezone.localtime(moment).strftime(f"{DATE} - {clock}" if date else clock)
+
+
+def display_name(user):
+    """What a colleague is called on screen: their full name, else their user name."""
+    return user.get_full_name() or user.get_username()

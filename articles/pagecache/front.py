@@ -1,0 +1,56 @@
+"""Where the page cache meets requests: in front of Django (``PageCacheApp``, the WSGI application) and inside it
+(``PageCacheMiddleware``)."""
+
+import time
+
+from django.http import HttpResponse
+
+from articles.pagecache.local import here
+from articles.pagecache.policy import CONDITIONAL_HEADERS, must_revalidate
+
+
+class PageCacheApp:
+    """The WSGI application in front of Django (newsroom/wsgi.py): answers a stored page straight from the cache.
+
+    A hit costs reading the stamp from the shared cache, and no Django request at all: no session, no URL resolving,
+    no template, no SQL. Everything else goes on to Django: misses (then ``PageCacheMiddleware`` stores the page),
+    conditional requests (``ConditionalGetMiddleware`` answers them), logged-in users, and anything that is not a
+    reader's GET or HEAD. `hit_headers(environ)` gives headers a hit adds to the stored ones (the project's request id).
+    """
+
+    def __init__(self, application, hit_headers=lambda environ: []):
+        self.application = application
+        self.hit_headers = hit_headers
+
+    def __call__(self, environ, start_response):
+        local = here()
+        key = local.rules.page_key(environ)
+        if key is not None and environ.keys().isdisjoint(CONDITIONAL_HEADERS):
+            page = local.pages.lookup(key)[1]
+            if page is not None:
+                start_response("200 OK", [*page[2], *self.hit_headers(environ)])
+                return [page[3]]
+        return self.application(environ, start_response)
+
+
+class PageCacheMiddleware:
+    """Stores the pages ``PageCacheApp`` serves. Placed right after the request id and conditional GET, so a hit
+    here too skips sessions, auth, URL resolving and the view, and ConditionalGetMiddleware answers 304 from the
+    stored ETag or Last-Modified (for what reaches Django anyway: conditional requests, the test client, runserver)."""
+
+    def __init__(self, get_response):
+        self.get_response = get_response
+
+    def __call__(self, request):
+        local = here()
+        key = local.rules.page_key(request.META)
+        if key is None:
+            return must_revalidate(request, self.get_response(request))
+        pages = local.pages
+        stamp, page = pages.lookup(key)
+        if page is not None:
+            return HttpResponse(page[3], headers=page[2])
+        started = time.time()
+        response = must_revalidate(request, self.get_response(request))
+        pages.store(key, stamp, started, request, response)
+        return response
