@@ -26,7 +26,6 @@ run: $(VENV)/.runtime-installed
 	$(PY) manage.py migrate --noinput
 	$(PY) manage.py loaddata htx
 	$(PY) manage.py load_demo
-	$(PY) manage.py renditions
 	$(PY) manage.py demo_accounts
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
@@ -83,8 +82,9 @@ browser-deps:
 	bash scripts/ensure_browser.sh
 
 # The page benchmark (docs/PERFORMANCE.md): 100,000 articles in SQLite and PostgreSQL, our pages under gunicorn against
-# the Wagtail peer and the static ceilings of ../shared/bench; about 30 minutes. Installs Debian's wrk and nginx if
-# missing; needs PostgreSQL and Redis running. BENCH_ARGS passes options, e.g. BENCH_ARGS="--db sqlite --rounds 1".
+# the Wagtail peer and the static ceilings of bench/; about 30 minutes. Installs Debian's wrk and nginx if missing, and
+# the peer's pinned packages from PyPI into its own venv (/tmp/nr_bench_peer); needs PostgreSQL and Redis running.
+# BENCH_ARGS passes options, e.g. BENCH_ARGS="--db sqlite --rounds 1".
 .PHONY: bench bench-deps
 bench: $(VENV)/.runtime-installed bench-deps
 	$(PY) scripts/bench_pages.py $(BENCH_ARGS)

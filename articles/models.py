@@ -27,6 +27,16 @@ from articles.sanitize import clean_body
 from articles.text import slugify, unique_slug, validate_slug
 
 
+class SlugField(models.SlugField):
+    """A slug of the one shape articles/text.py makes (a–z, digits, single hyphens): the form accepts nothing else,
+    and says so in Vietnamese, rather than Django's slug rule, which also takes capitals and underscores."""
+
+    default_validators = [validate_slug]
+
+    def formfield(self, **kwargs):
+        return models.CharField.formfield(self, **kwargs)
+
+
 def fill_slug(instance, source):
     """Give `instance` a unique slug made from `source` if it has none; an existing slug never changes by itself."""
     if not instance.slug:
@@ -102,7 +112,7 @@ class ArticleOwner(models.Model):
 
 class Author(ArticleOwner):
     name = models.CharField("bút danh", max_length=120, help_text="Tên in ở cuối bài, ví dụ: THANH THY.")
-    slug = models.SlugField("đường dẫn", max_length=140, unique=True, blank=True, validators=[validate_slug])
+    slug = SlugField("đường dẫn", max_length=140, unique=True, blank=True)
     user = models.OneToOneField(
         settings.AUTH_USER_MODEL,
         verbose_name="tài khoản",
@@ -123,7 +133,7 @@ class Author(ArticleOwner):
 
 class Section(ArticleOwner):
     name = models.CharField("tên chuyên mục", max_length=80, unique=True)
-    slug = models.SlugField("đường dẫn", max_length=100, unique=True, blank=True, validators=[validate_slug])
+    slug = SlugField("đường dẫn", max_length=100, unique=True, blank=True)
     position = models.PositiveSmallIntegerField("thứ tự", default=0, help_text="Số nhỏ đứng trước trên thanh menu.")
 
     url_name = "articles:section"
@@ -219,12 +229,11 @@ class Article(models.Model):
         PUBLISHED = "published", "Đã xuất bản"
 
     headline = models.CharField("tiêu đề", max_length=255)
-    slug = models.SlugField(
+    slug = SlugField(
         "đường dẫn",
         max_length=200,
         unique=True,
         blank=True,
-        validators=[validate_slug],
         help_text="Để trống để tạo tự động từ tiêu đề. Bài đã xuất bản giữ nguyên đường dẫn khi sửa tiêu đề.",
     )
     lead = models.TextField("sapo", help_text="Đoạn mở đầu in đậm dưới tiêu đề; văn bản thuần, không định dạng.")
@@ -406,7 +415,7 @@ class Article(models.Model):
 class OldSlug(models.Model):
     """A slug an article had before: its old URL answers 301 to the current one while the article is visible."""
 
-    slug = models.SlugField("đường dẫn cũ", max_length=200, unique=True, validators=[validate_slug])
+    slug = SlugField("đường dẫn cũ", max_length=200, unique=True)
     article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="old_slugs")
 
     class Meta:

@@ -6,9 +6,9 @@ shows what is typed, saving nothing. ``SharedPreviewView`` opens a draft through
 the not-yet-public banner, ``noindex`` and no caching anywhere.
 """
 
+from django.contrib import admin
 from django.contrib.auth.mixins import LoginRequiredMixin
 from django.core.exceptions import PermissionDenied
-from django.forms import modelform_factory
 from django.http import Http404
 from django.shortcuts import get_object_or_404
 from django.utils.cache import add_never_cache_headers
@@ -60,9 +60,12 @@ class ArticlePreviewView(LoginRequiredMixin, PreviewPage):
 
     def take_typed(self, article):
         """Put what the form holds onto the unsaved article; fields that do not validate keep their saved value."""
-        readonly = workflow.readonly_fields(self.request.user)
-        typed = [name for name in fields.previewed() if name not in readonly]
-        form = modelform_factory(Article, fields=typed)(self.request.POST, instance=article)
+        # The admin's own form for this user: the same widgets (a date and a time per moment), the same read-only
+        # fields (a reporter's publishing fields are not taken).
+        form_class = admin.site.get_model_admin(Article).get_form(
+            self.request, article if article.pk else None, change=article.pk is not None, fields=fields.previewed()
+        )
+        form = form_class(self.request.POST, instance=article)
         form.is_valid()  # fills the instance with every valid field; errors belong to the real save, not here
         article.body = clean_body(article.body)  # marked safe in the template: sanitised exactly as save() does
         article.slug = article.slug or base_slug(article.headline)

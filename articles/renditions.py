@@ -231,7 +231,7 @@ def _original(name, article_id):
 
 def forget_file_urls(setting, **kwargs):
     """setting_changed (connected in ArticlesConfig.ready())."""
-    if setting in ("MEDIA_URL", "STORAGES"):
+    if setting in ("MEDIA_URL", "MEDIA_ROOT", "STORAGES"):
         file_url.cache_clear()
         _photo.cache_clear()
         _original.cache_clear()

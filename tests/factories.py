@@ -80,8 +80,10 @@ def article_form_data(article=None, **overrides):
         value = getattr(source, field.attname)
         if field.get_internal_type() == "DateTimeField":
             local = timezone.localtime(value) if value else None
-            data[f"{name}_0"] = local.strftime("%d/%m/%Y") if local else ""
-            data[f"{name}_1"] = local.strftime("%H:%M:%S") if local else ""
+            parts = {"0": local.strftime("%d/%m/%Y") if local else "", "1": local.strftime("%H:%M:%S") if local else ""}
+            data.update({f"{name}_{part}": text for part, text in parts.items()})
+            if callable(field.default):  # Django's form carries what it showed, to tell whether it was changed
+                data.update({f"initial-{name}_{part}": text for part, text in parts.items()})
         elif name not in fields.files():  # a file input posts nothing unless a new file is chosen
             data[name] = "" if value is None else value
     if article is not None:

@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import image_bytes, make_article, make_author, uploaded_image
+from tests.factories import article_form_data, image_bytes, make_article, make_author, uploaded_image
 
 pytestmark = pytest.mark.django_db
 
@@ -14,22 +14,19 @@ LIST_URL = "/admin/articles/article/"
 
 
 def form_data(author, **overrides):
-    data = {
+    """A new article, published a minute ago, with a photo's texts, as the add form posts it."""
+    values = {
         "headline": "Đức Phương nêu cao tinh thần trách nhiệm",
-        "slug": "",
         "lead": "Sapo của bài.",
         "body": "<p>Đoạn một.</p><script>alert(1)</script>",
         "image_caption": "Hội chợ HTX.",
         "image_credit": "Liên minh HTX thành phố cung cấp",
         "image_alt": "Gian hàng",
         "author": author.pk,
-        "section": "",
         "status": Article.Status.PUBLISHED,
-        "published_at_0": timezone.localtime().strftime("%d/%m/%Y"),
         "published_at_1": (timezone.localtime() - timedelta(minutes=1)).strftime("%H:%M:%S"),
     }
-    data.update(overrides)
-    return data
+    return article_form_data(**{**values, **overrides})
 
 
 def test_editor_adds_an_article_with_photo_and_it_tops_the_list(editor_client, client):
@@ -153,3 +150,37 @@ def test_demo_editor_can_log_in_and_open_the_article_form(settings, client):
     assert "bientap / newsroom-demo" in out.getvalue()
     assert client.login(**DEMO_EDITOR)
     assert client.get(ADD_URL).status_code == 200
+
+
+@pytest.mark.parametrize("slug", ["Bai-Viet", "bai_viet", "bai--viet", "-bai-viet", "bài-viết"])
+def test_a_slug_the_site_would_never_make_is_refused_on_the_form(editor_client, slug):
+    """The form accepts only slugs of the shape articles/text.py makes (a–z, digits, single hyphens), and says so in
+    Vietnamese, keeping what was typed."""
+    response = editor_client.post(ADD_URL, form_data(make_author(), slug=slug))
+    assert response.status_code == 200
+    text = response.content.decode()
+    assert "Đường dẫn chỉ gồm chữ thường không dấu" in text and "Đức Phương nêu cao tinh thần trách nhiệm" in text
+    assert not Article.objects.exists()
+
+
+def test_publishing_a_draft_from_the_form_dates_it_now_unless_a_time_was_chosen(editor_client):
+    """A draft written days ago and published from its form appears now, at the top of the list (as the bulk action
+    does); a time the editor typed is kept."""
+    days_ago = timezone.now() - timedelta(days=3)
+    untouched = make_article(headline="Nháp để nguyên giờ", status=Article.Status.DRAFT, published_at=days_ago)
+    editor_client.post(f"{LIST_URL}{untouched.pk}/change/", article_form_data(untouched, status="published"))
+    untouched.refresh_from_db()
+    assert untouched.status == Article.Status.PUBLISHED
+    assert timezone.now() - untouched.published_at < timedelta(minutes=1)
+
+    chosen = make_article(headline="Nháp có giờ chọn", status=Article.Status.DRAFT, published_at=days_ago)
+    yesterday = timezone.localtime() - timedelta(days=1)
+    typed = article_form_data(
+        chosen,
+        status="published",
+        published_at_0=yesterday.strftime("%d/%m/%Y"),
+        published_at_1=yesterday.strftime("%H:%M:00"),
+    )
+    editor_client.post(f"{LIST_URL}{chosen.pk}/change/", typed)
+    chosen.refresh_from_db()
+    assert timezone.localtime(chosen.published_at).strftime("%d/%m/%Y %H:%M") == yesterday.strftime("%d/%m/%Y %H:%M")

@@ -112,10 +112,17 @@ def test_pages_advertise_their_feeds(client):
 
 
 @pytest.mark.parametrize("count", [3, 60])
-@pytest.mark.parametrize("url", ["/feed/", "/feed/atom/", "/sections/xay-dung-dang/feed/"])
-def test_feed_query_count_does_not_grow(client, django_assert_max_num_queries, url, count):
-    """A feed costs the same two queries (section, articles with author and section) with 3 or 60 photo articles."""
+@pytest.mark.parametrize(
+    ("url", "budget"),
+    [
+        ("/feed/", 1),  # the articles, with author and section
+        ("/feed/atom/", 1),
+        ("/sections/xay-dung-dang/feed/", 2),  # the section, its articles
+    ],
+)
+def test_feed_query_count_does_not_grow(client, django_assert_num_queries, url, budget, count):
+    """A feed costs the same queries with 3 or 60 photo articles."""
     make_many(count, section=make_section("Xây dựng Đảng"))
     share_one_photo()
-    with django_assert_max_num_queries(2):
+    with django_assert_num_queries(budget):
         assert client.get(url).status_code == 200

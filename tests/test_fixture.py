@@ -1,3 +1,6 @@
+import json
+import re
+import shutil
 import unicodedata
 from pathlib import Path
 
@@ -22,7 +25,10 @@ def seed_blocks():
 
 
 @pytest.fixture
-def htx():
+def htx(settings):
+    """`loaddata htx` on a fresh database, as `make run` does, with the committed placeholder photo in this test's
+    media folder (where a fresh clone has it: media/fixtures/)."""
+    shutil.copytree(Path(settings.BASE_DIR) / "media" / "fixtures", Path(settings.MEDIA_ROOT) / "fixtures")
     call_command("loaddata", "htx", verbosity=0)
     return Article.objects.select_related("author", "section").get(pk=1)
 
@@ -70,3 +76,19 @@ def test_htx_placeholder_photo_is_committed():
     photo = Path(settings.BASE_DIR) / "media" / "fixtures" / "htx-placeholder.jpg"
     with Image.open(photo) as image:
         assert image.size == (1200, 800)
+
+
+def test_loading_htx_alone_gives_the_article_its_photo_everywhere(htx, client):
+    """No other command after loaddata: the article page has the figure (caption, credit, width, height, srcset),
+    og:image, the JSON-LD image, and the feed carries the photo as an enclosure."""
+    page = client.get(htx.get_absolute_url()).content.decode()
+    figure = page[page.index('<figure class="article-figure">') : page.index("</figure>")]
+    assert re.search(r'<img src="/media/renditions/[^"]+\.jpg" srcset="[^"]+ 320w, [^"]+ 640w', figure)
+    assert 'width="1200" height="800"' in figure
+    assert htx.image_caption in figure and f"Ảnh: {htx.image_credit}" in figure
+    og_image = re.search(r'<meta property="og:image" content="([^"]+)">', page).group(1)
+    assert og_image.startswith("http://testserver/media/renditions/")
+    json_ld = json.loads(re.search(r'<script type="application/ld\+json">(.*?)</script>', page, re.S).group(1))
+    assert json_ld["image"][0]["url"] == og_image and json_ld["image"][0]["width"] == 1200
+    feed = client.get("/feed/").content.decode()
+    assert re.search(rf'<enclosure length="[1-9][0-9]*" type="image/jpeg" url="{re.escape(og_image)}"', feed)

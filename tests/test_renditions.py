@@ -132,6 +132,19 @@ def test_missing_original_renders_the_page_without_figure(client):
     assert "enclosure" not in client.get("/feed/").content.decode()
 
 
+def test_a_photo_whose_renditions_are_missing_shows_its_original_and_says_so(client, caplog):
+    """A row written without save() (SQL, a script) and never given renditions: readers still see the photo, the
+    original at its own size, and the log says which article lacks renditions."""
+    article = make_article(image=uploaded_image(size=(900, 600)))
+    Article.objects.filter(pk=article.pk).update(image_renditions={})
+    with caplog.at_level("WARNING", logger="articles.renditions"):
+        page = client.get(article.get_absolute_url()).content.decode()
+    figure = page[page.index('<figure class="article-figure">') : page.index("</figure>")]
+    assert f'src="{article.image.url}"' in figure and 'width="900" height="600"' in figure
+    assert f'<meta property="og:image" content="http://testserver{article.image.url}">' in page
+    assert f"Article {article.pk}: no renditions of its photo" in caplog.text
+
+
 def test_unreadable_original_is_saved_without_figure(client):
     """A file that is not an image (written past the validator) does not stop the save and shows no figure."""
     article = make_article()

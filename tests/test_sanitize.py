@@ -5,7 +5,7 @@ from html.parser import HTMLParser
 
 import pytest
 
-from articles.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, LINK_REL, clean_body, html_to_text
+from articles.sanitize import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, LINK_REL, STYLE_PROPERTIES, clean_body, html_to_text
 
 # OWASP XSS filter-evasion cheat sheet style payloads, plus mutation-XSS (mXSS) tricks.
 XSS_PAYLOADS = [
@@ -326,3 +326,50 @@ def test_html_to_text_stays_linear_on_hostile_markup():
     start = time.perf_counter()
     html_to_text("<a " * 20000 + '<a title="' * 20000)
     assert time.perf_counter() - start < 1.0
+
+
+# Where a tag may stand, so that an HTML parser keeps it.
+CONTEXT = {
+    "li": "<ul>{}</ul>",
+    "tr": "<table><tbody>{}</tbody></table>",
+    "td": "<table><tbody><tr>{}</tr></tbody></table>",
+    "th": "<table><tbody><tr>{}</tr></tbody></table>",
+    "thead": "<table>{}</table>",
+    "tbody": "<table>{}</table>",
+    "caption": "<table>{}</table>",
+}
+VALUES = {"href": "https://baocantho.com.vn/", "src": "/media/a.jpg", "target": "_blank", "rel": LINK_REL}
+
+
+def ckeditor_rules(text):
+    """CKEditor 4's allowedContent string as {tag: (attributes, styles)}."""
+    rules = {}
+    for rule in text.split(";"):
+        match = re.fullmatch(r"([a-z0-9 ]+?)(?:\[([^\]]*)\])?(?:\{([^}]*)\})?", rule.strip())
+        attributes = {name.lstrip("!") for name in (match.group(2) or "").split(",") if name}
+        styles = {name for name in (match.group(3) or "").split(",") if name}
+        for tag in match.group(1).split():
+            rules[tag] = (attributes, styles)
+    return rules
+
+
+def test_the_editor_allows_exactly_what_the_sanitiser_keeps(settings):
+    """CKEditor's content filter (settings) and the server's allowlist are one list: every tag, attribute and style
+    the editor lets through survives clean_body, and the editor lets through every tag the server keeps."""
+    rules = ckeditor_rules(settings.CKEDITOR_CONFIGS["default"]["allowedContent"])
+    assert set(rules) == ALLOWED_TAGS
+    for tag, (attributes, styles) in rules.items():
+        for attribute in attributes:
+            value = VALUES.get(attribute, "2")
+            element = (
+                f'<{tag} {attribute}="{value}">x</{tag}>'
+                if tag not in ("br", "img")
+                else f'<{tag} {attribute}="{value}">'
+            )
+            kept = clean_body(CONTEXT.get(tag, "{}").format(element))
+            assert f'{attribute}="{value}"' in kept, (tag, attribute)
+        for style in styles:
+            kept = clean_body(CONTEXT.get(tag, "{}").format(f'<{tag} style="{style}:40px">x</{tag}>'))
+            assert f"{style}:40px" in kept, (tag, style)
+        assert set(ALLOWED_ATTRIBUTES.get(tag, set())) - {"style"} <= attributes
+        assert set(STYLE_PROPERTIES.get(tag, ())) == styles

@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from articles.text import FALLBACK_SLUG, fold, slugify, unique_slug
+from articles.text import FALLBACK_SLUG, fold, is_slug, slugify, unique_slug
 
 URLIFY_JS = Path(__file__).resolve().parent.parent / "articles" / "static" / "articles" / "js" / "urlify_vi.js"
 
@@ -89,8 +89,9 @@ def test_fold_leaves_non_latin_letters_in_nfc():
     ],
 )
 def test_slugify_vietnamese_headlines(headline, slug):
-    """Vietnamese headlines become ASCII, hyphen-separated slugs."""
+    """Vietnamese headlines become ASCII, hyphen-separated slugs, of the one shape the admin accepts."""
     assert slugify(headline) == slug
+    assert is_slug(slug)
 
 
 def test_seed_headline_with_trailing_no_break_space():

@@ -21,7 +21,7 @@ class Command(BaseCommand):
                 continue
             # update(), not save(): this changes nothing an editor wrote, so no new version or modification time.
             Article.objects.filter(pk=article.pk).update(image_renditions=article.image_renditions)
-            if article.photo:
+            if article.image_renditions.get("files"):
                 made += 1
             else:
                 failed += 1
