@@ -18,8 +18,8 @@ here and dropped at the end):
    off (``NEWSROOM_PAGE_CACHE=0``); on, in the file cache (the default without ``REDIS_URL``); on, in Redis
    (database 11 for SQLite's server, 12 for PostgreSQL's).
 
-Then the Wagtail peer (../shared/bench/peer_wagtail, N=1000, as its README measured it) and the ceilings (a static
-copy of our article page from nginx and from gunicorn) start, and ../shared/bench/compare.py runs wrk on every URL,
+Then the Wagtail peer (bench/peer.py: a small Wagtail news site, N=1000 by default) and the ceilings (bench/ceiling.py:
+a static copy of our article page from nginx and from gunicorn) start, and bench/compare.py runs wrk on every URL,
 interleaved: once with the page cache off, against the Wagtail list and article pages, and once with it on, against
 the ceilings. Its JSON goes to docs/benchmarks/. Every server is stopped by its PID at the end, even after an error,
 and the databases, media and caches are removed unless --keep (the Wagtail peer's venv and site in
@@ -37,22 +37,22 @@ import os
 import re
 import secrets
 import shutil
-import socket
 import statistics
 import subprocess
 import sys
 import time
-import urllib.request
 from pathlib import Path
 
 ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))  # the harness (bench/) and, for the --inside steps, Django's project
+
+from bench import ceiling, peer, servers  # noqa: E402
+from bench.compare import PreflightError, measure  # noqa: E402
+
 PYTHON = ROOT / ".venv" / "bin" / "python"
 GUNICORN = ROOT / ".venv" / "bin" / "gunicorn"
 WORK = ROOT / "var" / "bench"
 RESULTS = ROOT / "docs" / "benchmarks"
-SHARED_BENCH = ROOT.parent / "shared" / "bench"
-PEER_DIR = Path(os.environ.get("PEER_DIR", "/tmp/nr_bench_peer"))
-CEILING_DIR = Path("/tmp/nr_bench_ceiling")
 PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 PG_NAME = "nr_bench"
 # Our servers run in three modes: page cache off; on, in the file cache (the default without REDIS_URL); on, in Redis.
@@ -303,83 +303,35 @@ class Servers:
 
     def __init__(self):
         self.pidfiles = []
-        self.stops = []  # (command, environment) of the scripts that stop what they started
 
     def gunicorn_ours(self, port, env):
         pidfile = WORK / f"gunicorn-{port}.pid"
-        run(
-            [
-                GUNICORN, "newsroom.wsgi", "--bind", f"127.0.0.1:{port}", "--workers", "2",
-                "--error-logfile", WORK / f"error-{port}.log", "--no-control-socket", "--pid", pidfile, "--daemon",
-            ],
-            env=env,
-        )  # fmt: skip
         self.pidfiles.append(pidfile)
-        wait_for(f"http://127.0.0.1:{port}/healthz")
+        servers.gunicorn(GUNICORN, "newsroom.wsgi", port, pidfile, WORK / f"error-{port}.log", env, ROOT, "/healthz")
 
     def peer(self, articles):
-        env = {**os.environ, "PEER_DIR": str(PEER_DIR)}
-        if _peer_count() != articles:
-            run(["bash", SHARED_BENCH / "peer_wagtail" / "setup.sh", articles], env=env)
-        run(["bash", SHARED_BENCH / "peer_wagtail" / "serve.sh", "start", PORTS["wagtail"]], env=env)
-        self.stops.append((["bash", SHARED_BENCH / "peer_wagtail" / "serve.sh", "stop"], env))
+        peer.build(articles)
+        self.pidfiles.append(peer.PIDFILE)
+        peer.start(PORTS["wagtail"])
 
     def ceiling(self, source_url):
-        env = {**os.environ, "CEILING_DIR": str(CEILING_DIR), "GUNICORN": str(GUNICORN)}
-        nginx, gunicorn = PORTS["nginx_static"], PORTS["gunicorn_static"]
-        run(["bash", SHARED_BENCH / "ceiling" / "ceiling.sh", "start", source_url, nginx, gunicorn], env=env)
-        self.stops.append((["bash", SHARED_BENCH / "ceiling" / "ceiling.sh", "stop"], env))
+        self.pidfiles += ceiling.PIDFILES
+        ceiling.start(source_url, PORTS["nginx_static"], PORTS["gunicorn_static"], GUNICORN)
 
     def stop_all(self):
         for pidfile in self.pidfiles:
-            with contextlib.suppress(FileNotFoundError, ProcessLookupError, ValueError):
-                os.kill(int(pidfile.read_text().strip()), 15)
-                print(f"stopped gunicorn pid from {pidfile.name}")
-        for cmd, env in self.stops:
-            subprocess.run([str(part) for part in cmd], cwd=ROOT, env=env, check=False)
-        # gunicorn lets its workers finish their requests first: wait until every port is closed again.
-        deadline = time.monotonic() + 60
-        for port in PORTS.values():
-            while time.monotonic() < deadline and _listening(port):
-                time.sleep(0.5)
-
-
-def _peer_count():
-    python, site = PEER_DIR / "venv" / "bin" / "python", PEER_DIR / "site"
-    if not python.exists():
-        return None
-    count = "from news.models import NewsArticlePage as A; print(A.objects.count())"
-    env = {**os.environ, "PEER_DATA_DIR": str(PEER_DIR / "data")}
-    probe = subprocess.run(
-        [str(python), "manage.py", "shell", "-c", count], cwd=site, env=env, capture_output=True, text=True
-    )
-    return int(probe.stdout.split()[-1]) if probe.returncode == 0 and probe.stdout.split() else None
-
-
-def _listening(port):
-    with contextlib.suppress(OSError), socket.create_connection(("127.0.0.1", port), timeout=1):
-        return True
-    return False
-
-
-def wait_for(url, seconds=30):
-    deadline = time.monotonic() + seconds
-    while True:
-        try:
-            with urllib.request.urlopen(url, timeout=5):
-                return
-        except OSError:
-            if time.monotonic() > deadline:
-                raise
-            time.sleep(0.3)
+            servers.stop(pidfile)
+        servers.wait_closed(PORTS.values())
 
 
 def compare(label, targets, baselines, args):
-    cmd = [sys.executable, SHARED_BENCH / "compare.py", "-r", args.rounds, "-d", args.duration, "--out", RESULTS]
-    cmd += ["-b", ",".join(baselines), "--label", label, *(f"{name}={url}" for name, url in targets)]
-    status = subprocess.run([str(part) for part in cmd], cwd=ROOT).returncode
+    try:
+        status = measure(targets, baselines, args.rounds, args.duration, RESULTS, label)
+    except PreflightError as error:
+        print(f"*** compare {label}: {error}; nothing measured")
+        return 1
     if status:
-        print(f"*** compare {label}: wrk saw errors (exit {status}); see the JSON in {RESULTS}")
+        print(f"*** compare {label}: wrk saw errors; see the JSON in {RESULTS}")
     return status
 
 
@@ -387,7 +339,7 @@ def main():
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
     parser.add_argument("--db", choices=["sqlite", "postgres", "both"], default="both")
     parser.add_argument("--articles", type=int, default=100_000)
-    parser.add_argument("--peer-articles", type=int, default=1000, help="Wagtail peer size (its README used 1000)")
+    parser.add_argument("--peer-articles", type=int, default=1000, help="the Wagtail peer's articles")
     parser.add_argument("--rounds", type=int, default=3, help="wrk rounds per target (compare.py -r)")
     parser.add_argument("--duration", type=int, default=10, help="seconds per wrk run (compare.py -d)")
     parser.add_argument("--runs", type=int, default=20, help="in-process requests per URL")
@@ -399,7 +351,6 @@ def main():
     args = parser.parse_args()
 
     if args.inside:
-        sys.path.insert(0, str(ROOT))
         os.environ.setdefault("DJANGO_SETTINGS_MODULE", "newsroom.settings")
         import django
 
@@ -412,7 +363,7 @@ def main():
     WORK.mkdir(parents=True, exist_ok=True)
     RESULTS.mkdir(parents=True, exist_ok=True)
     databases = ["sqlite", "postgres"] if args.db == "both" else [args.db]
-    servers = Servers()
+    running = Servers()
     info, in_process = {}, {}
     status = 0
     try:
@@ -430,9 +381,9 @@ def main():
         for db in databases:
             for mode, extra in MODES.items():
                 env = django_env(db, **extra, **({"REDIS_URL": REDIS_URLS[db]} if mode == "redis" else {}))
-                servers.gunicorn_ours(PORTS[(db, mode)], env)
-        servers.peer(args.peer_articles)
-        servers.ceiling(f"http://127.0.0.1:{PORTS[(databases[0], 'off')]}{info[databases[0]]['article']}")
+                running.gunicorn_ours(PORTS[(db, mode)], env)
+        running.peer(args.peer_articles)
+        running.ceiling(f"http://127.0.0.1:{PORTS[(databases[0], 'off')]}{info[databases[0]]['article']}")
 
         def url(db, mode, path):
             return f"http://127.0.0.1:{PORTS[(db, mode)]}{path}"
@@ -449,10 +400,10 @@ def main():
                 ("search", SEARCH),
             ]
         ]
-        peer = f"http://127.0.0.1:{PORTS['wagtail']}"
+        wagtail = f"http://127.0.0.1:{PORTS['wagtail']}"
         peers = [
-            ("wagtail_list", f"{peer}/"),
-            ("wagtail_detail", f"{peer}/bai-viet-{(args.peer_articles + 1) // 2:05d}/"),
+            ("wagtail_list", f"{wagtail}/"),
+            ("wagtail_detail", f"{wagtail}{peer.article_path((args.peer_articles + 1) // 2)}"),
         ]
         ceilings = [(name, f"http://127.0.0.1:{PORTS[name]}/") for name in ("nginx_static", "gunicorn_static")]
         status |= compare("uncached", uncached + peers + ceilings[1:], ["wagtail_list", "wagtail_detail"], args)
@@ -465,7 +416,7 @@ def main():
         ]
         status |= compare("cached", cached + ceilings, ["gunicorn_static"], args)
     finally:
-        servers.stop_all()
+        running.stop_all()
         if not args.keep:
             if "postgres" in databases:
                 postgres(f"DROP DATABASE IF EXISTS {PG_NAME}")
@@ -477,7 +428,7 @@ def main():
                 "cache-sqlite",
                 "cache-postgres",
             ]
-            for path in [*(WORK / name for name in leftovers), CEILING_DIR]:
+            for path in [*(WORK / name for name in leftovers), ceiling.WORK]:
                 shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
             _flush_redis()
     return status

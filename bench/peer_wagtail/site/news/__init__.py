@@ -1,0 +1,1 @@
+"""The Wagtail peer's news app: an index page listing article pages."""

@@ -1,0 +1,1 @@
+"""The Wagtail peer's project package: settings, URLs, WSGI."""
