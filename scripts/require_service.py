@@ -17,7 +17,7 @@ def main(name, url):
             return 0
     except OSError as error:
         print(f"*** {name} is not reachable at {parts.hostname}:{parts.port} ({error}).", file=sys.stderr)
-        print("    ../shared/services.md (or README, 'Services') says how to start it.", file=sys.stderr)
+        print("    docs/DEPLOYMENT.md ('Services') says how to start it.", file=sys.stderr)
         if os.environ.get("CI", "").lower() == "true" or os.environ.get("NEWSROOM_SKIP_SERVICES") != "1":
             print("    Failing. Locally, NEWSROOM_SKIP_SERVICES=1 skips the tests that need it.", file=sys.stderr)
             return 1
