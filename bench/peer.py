@@ -20,7 +20,7 @@ import subprocess
 import sys
 from pathlib import Path
 
-from bench import servers
+from bench import photo, servers
 
 ROOT = Path(__file__).resolve().parent.parent
 SOURCE = ROOT / "bench" / "peer_wagtail"
@@ -74,7 +74,8 @@ def build(articles):
     run([*manage, "makemigrations", "news", "--verbosity", "0"], cwd=site)
     run([*manage, "migrate", "--verbosity", "0"], cwd=site)
     run([*manage, "collectstatic", "--noinput", "--verbosity", "0"], cwd=site)
-    run([*manage, "seed_news", "--count", articles, "--fixture", FIXTURE], cwd=site)
+    (data / "photo.jpg").write_bytes(photo.jpeg())
+    run([*manage, "seed_news", "--count", articles, "--fixture", FIXTURE, "--photo", data / "photo.jpg"], cwd=site)
     stamp.write_text(json.dumps(wanted))
 
 

@@ -30,7 +30,6 @@ has the numbers and how to read them.
 import argparse
 import contextlib
 import html
-import io
 import json
 import math
 import os
@@ -46,7 +45,7 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # the harness (bench/) and, for the --inside steps, Django's project
 
-from bench import ceiling, peer, servers  # noqa: E402
+from bench import ceiling, peer, photo, servers  # noqa: E402
 from bench.compare import PreflightError, measure  # noqa: E402
 
 PYTHON = ROOT / ".venv" / "bin" / "python"
@@ -148,19 +147,11 @@ def inside_photos():
     from django.core.files.base import ContentFile
     from django.core.files.storage import default_storage
     from django.db import connection
-    from PIL import Image
 
     from articles.models import Article
     from articles.renditions import make_renditions
 
-    # Like the peer's make_jpeg(): a gradient with noise, so the file has a photo's size (hundreds of KB).
-    gradient, noise = Image.linear_gradient("L").resize((1600, 1067)), Image.effect_noise((1600, 1067), 48)
-    red = Image.blend(gradient, noise, 0.35)
-    green = Image.blend(gradient.transpose(Image.Transpose.FLIP_LEFT_RIGHT), noise, 0.25)
-    blue = Image.blend(gradient.transpose(Image.Transpose.FLIP_TOP_BOTTOM), noise, 0.3)
-    buffer = io.BytesIO()
-    Image.merge("RGB", (red, green, blue)).save(buffer, "JPEG", quality=85)
-    name = default_storage.save("articles/bench/anh-chung.jpg", ContentFile(buffer.getvalue()))
+    name = default_storage.save("articles/bench/anh-chung.jpg", ContentFile(photo.jpeg()))
     article = Article(image=name)
     record = make_renditions(article.image)
     started = time.perf_counter()

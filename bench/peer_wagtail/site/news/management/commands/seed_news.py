@@ -1,11 +1,10 @@
-"""`manage.py seed_news --count N --fixture PATH`: the site's root becomes a news index with N articles.
+"""`manage.py seed_news --count N --fixture PATH --photo PATH`: the site's root becomes a news index with N articles.
 
-Every article repeats Newsroom's first article (its fixture, articles/fixtures/htx.json) and shares one generated
-1600x1067 JPEG, the same picture scripts/bench_pages.py gives every article of ours.
+Every article repeats Newsroom's first article (its fixture, articles/fixtures/htx.json) and shares one photo, the
+JPEG bench/photo.py makes, which scripts/bench_pages.py gives every article of ours too.
 """
 
 import datetime
-import io
 import json
 from pathlib import Path
 
@@ -13,22 +12,10 @@ from django.core.files.images import ImageFile
 from django.core.management.base import BaseCommand
 from django.db import transaction
 from django.utils import timezone
-from PIL import Image
 from wagtail.images import get_image_model
 from wagtail.models import Page, Site
 
 from news.models import ARTICLE_RENDITION, LIST_RENDITION, NewsArticlePage, NewsIndexPage
-
-
-def photo():
-    """A gradient with noise, so that the file has a photo's size (hundreds of KB)."""
-    gradient, noise = Image.linear_gradient("L").resize((1600, 1067)), Image.effect_noise((1600, 1067), 48)
-    red = Image.blend(gradient, noise, 0.35)
-    green = Image.blend(gradient.transpose(Image.Transpose.FLIP_LEFT_RIGHT), noise, 0.25)
-    blue = Image.blend(gradient.transpose(Image.Transpose.FLIP_TOP_BOTTOM), noise, 0.3)
-    buffer = io.BytesIO()
-    Image.merge("RGB", (red, green, blue)).save(buffer, "JPEG", quality=85)
-    return ImageFile(buffer, name="anh-minh-hoa.jpg")
 
 
 class Command(BaseCommand):
@@ -37,8 +24,9 @@ class Command(BaseCommand):
     def add_arguments(self, parser):
         parser.add_argument("--count", type=int, required=True)
         parser.add_argument("--fixture", type=Path, required=True, help="Newsroom's articles/fixtures/htx.json")
+        parser.add_argument("--photo", type=Path, required=True, help="the JPEG every article shares (bench/photo.py)")
 
-    def handle(self, *args, count, fixture, **options):
+    def handle(self, *args, count, fixture, photo, **options):
         objects = json.loads(fixture.read_text(encoding="utf-8"))
         article = next(item["fields"] for item in objects if item["model"] == "articles.article")
         author = next(
@@ -46,7 +34,7 @@ class Command(BaseCommand):
             for item in objects
             if item["model"] == "articles.author" and item["pk"] == article["author"]
         )
-        image = get_image_model()(title="Ảnh minh họa", file=photo())
+        image = get_image_model()(title="Ảnh minh họa", file=ImageFile(photo.open("rb"), name="anh-minh-hoa.jpg"))
         image.save()
         # Made now, so that wrk never measures image processing.
         image.get_rendition(LIST_RENDITION)
