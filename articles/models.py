@@ -197,6 +197,15 @@ class ArticleQuerySet(PublicQuerySet):
         search text and the bookkeeping columns are most of each row's bytes and conversions."""
         return self.select_related("author").only(*fields.CARD, "author__name", "author__slug")
 
+    def summaries(self):
+        """What the API lists of each article (its summary, ``fields.SUMMARY``), with its author and section."""
+        owners = ("author__name", "author__slug", "section__name", "section__slug")
+        return self.select_related("author", "section").only(*fields.SUMMARY, *owners)
+
+    def changed_since(self, moment):
+        """Articles a reader saw change at or after `moment`: edited, or published (``last_change()``)."""
+        return self.alias(changed=last_change()).filter(changed__gte=moment)
+
     def search(self, query):
         """Articles holding every word of `query` (accents, case and đ ignored), headline matches first, then newest.
 

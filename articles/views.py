@@ -9,6 +9,7 @@ from articles import queries, search, workflow
 from articles.lists import CardList
 from articles.models import Article, Author, Section
 from articles.pagination import Cursor, LostPlace, UncountedPaginator, without_cursor
+from articles.reading import Moved, article_for_reader
 
 
 class ArticleListView(ListView):
@@ -66,11 +67,11 @@ class ArticleDetailView(DetailView):
     def get_object(self, queryset=None):
         if self.request.user.has_perm("articles.change_article"):
             # Editors open every draft and scheduled article (with a banner), a reporter only their own.
-            return super().get_object(workflow.readable_by(self.request.user).for_reading())
-        article = queries.visible_by_slug(self.kwargs["slug"])
-        if article is None:
-            raise Http404("Không có bài viết này, hoặc bài chưa được xuất bản.")
-        return article
+            try:
+                return super().get_object(workflow.readable_by(self.request.user).for_reading())
+            except Http404:
+                pass  # none of theirs at this slug: what a reader gets (an old slug moves on)
+        return article_for_reader(self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -91,13 +92,10 @@ class ArticleDetailView(DetailView):
     def get(self, request, *args, **kwargs):
         try:
             return super().get(request, *args, **kwargs)
-        except Http404:
+        except Moved as moved:
             # A slug the article had before its URL changed: shared links keep working, but only to what readers see.
-            moved = Article.objects.published().filter(old_slugs__slug=kwargs["slug"]).first()
-            if moved is None:
-                raise
             query = request.META.get("QUERY_STRING")
-            return HttpResponsePermanentRedirect(moved.get_absolute_url() + (f"?{query}" if query else ""))
+            return HttpResponsePermanentRedirect(moved.article.get_absolute_url() + (f"?{query}" if query else ""))
 
 
 class SearchView(ArticleListView):

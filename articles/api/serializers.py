@@ -1,0 +1,158 @@
+"""What each API response holds. Each serializer declares its fields (the OpenAPI schema is made from them) and writes
+them in one `to_representation`, rather than through REST framework's field-by-field machinery: a page of 20 articles
+holds some 400 values, 160 of them photo renditions, and a field object per value would cost more than the whole HTML
+list page does (docs/API.md, "Speed"). tests/test_api.py checks that every serializer writes exactly the fields it
+declares, and Schemathesis that every response matches the schema.
+
+Times are ISO 8601 with the newsroom's offset (`formatting.iso`: 2026-12-01T08:00:00+07:00); every URL is absolute;
+`url` is the page a reader opens (the canonical URL), `api_url` the same thing in the API.
+
+Several authors (bylines), tags, a thread and corrections are not in the newsroom yet. When they land, each is a field
+here and one line in `summary()` or `ArticleDetail.to_representation()`: `bylines` is already a list, of the one author
+an article has today.
+"""
+
+from rest_framework import serializers
+
+from articles.formatting import iso
+from articles.links import fixed_url, slug_url
+from articles.sanitize import html_to_text
+
+# The URL name of each kind of thing in the API, for its `api_url`.
+API_DETAIL = {"article": "api:article-detail", "section": "api:section-detail", "author": "api:author-detail"}
+
+
+class Shape(serializers.Serializer):
+    """A serializer whose `to_representation` is `shape(obj, request)`, the one place its keys are written."""
+
+    def to_representation(self, instance):
+        return self.shape(instance, self.context["request"])
+
+    @staticmethod
+    def shape(instance, request):
+        raise NotImplementedError
+
+
+class Owner(Shape):
+    """A section or an author: its names and where to read its articles."""
+
+    slug = serializers.CharField()
+    name = serializers.CharField()
+    url = serializers.URLField(help_text="Trang của chuyên mục hoặc tác giả trên báo.")
+    api_url = serializers.URLField()
+    articles_url = serializers.URLField(help_text="Các bài của chuyên mục hoặc tác giả này, trong API.")
+
+    @staticmethod
+    def shape(owner, request):
+        kind = owner._meta.model_name
+        articles = f"{fixed_url('api:article-list')}?{kind}={owner.slug}"
+        return {
+            "slug": owner.slug,
+            "name": owner.name,
+            "url": request.build_absolute_uri(owner.get_absolute_url()),
+            "api_url": request.build_absolute_uri(slug_url(API_DETAIL[kind], owner.slug)),
+            "articles_url": request.build_absolute_uri(articles),
+        }
+
+
+class Rendition(Shape):
+    url = serializers.URLField()
+    type = serializers.CharField(help_text="image/webp hoặc image/jpeg.")
+    width = serializers.IntegerField()
+    height = serializers.IntegerField()
+
+    @staticmethod
+    def shape(file, request):
+        return {
+            "url": request.build_absolute_uri(file.url),
+            "type": file.type,
+            "width": file.width,
+            "height": file.height,
+        }
+
+
+class Photo(Shape):
+    """An article's photo: its texts and every rendition (articles/renditions.py), narrowest first."""
+
+    caption = serializers.CharField(allow_blank=True)
+    credit = serializers.CharField(allow_blank=True, help_text="Nguồn ảnh, in sau chữ “Ảnh:”.")
+    alt = serializers.CharField(allow_blank=True, help_text="Mô tả ảnh cho người đọc bằng trình đọc màn hình.")
+    width = serializers.IntegerField(help_text="Của bản lớn nhất.")
+    height = serializers.IntegerField()
+    renditions = Rendition(many=True)
+
+    @staticmethod
+    def shape(article, request):
+        photo = article.photo
+        if photo is None:
+            return None
+        return {
+            "caption": article.image_caption,
+            "credit": article.image_credit,
+            "alt": article.image_alt,
+            "width": photo.width,
+            "height": photo.height,
+            "renditions": [Rendition.shape(file, request) for file in photo.files],
+        }
+
+
+class ArticleSummary(Shape):
+    """An article as a list shows it."""
+
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    url = serializers.URLField(help_text="Địa chỉ chính thức (canonical) của bài trên báo.")
+    api_url = serializers.URLField()
+    headline = serializers.CharField()
+    lead = serializers.CharField(help_text="Sapo, văn bản thuần.")
+    published_at = serializers.DateTimeField()
+    modified_at = serializers.DateTimeField(help_text="Lần sửa cuối, hoặc lúc xuất bản nếu muộn hơn.")
+    section = Owner(allow_null=True)
+    bylines = Owner(many=True, help_text="Tác giả, theo thứ tự in.")
+    photo = Photo(allow_null=True)
+
+    @staticmethod
+    def shape(article, request):
+        return {
+            "id": article.pk,
+            "slug": article.slug,
+            "url": request.build_absolute_uri(article.get_absolute_url()),
+            "api_url": request.build_absolute_uri(slug_url(API_DETAIL["article"], article.slug)),
+            "headline": article.headline,
+            "lead": article.lead,
+            "published_at": iso(article.published_at),
+            "modified_at": iso(article.modified_at),
+            "section": Owner.shape(article.section, request) if article.section_id else None,
+            "bylines": [Owner.shape(article.author, request)],
+            "photo": Photo.shape(article, request),
+        }
+
+
+class ArticleDetail(ArticleSummary):
+    """One article, whole."""
+
+    body_html = serializers.CharField(help_text="Nội dung, HTML đã lọc theo danh sách thẻ cho phép của báo.")
+    body_text = serializers.CharField(help_text="Nội dung, văn bản thuần: mỗi đoạn một dòng.")
+
+    @staticmethod
+    def shape(article, request):
+        return {
+            **ArticleSummary.shape(article, request),
+            "body_html": article.body,
+            "body_text": html_to_text(article.body, lines=True),
+        }
+
+
+class ArticlePage(serializers.Serializer):
+    next = serializers.URLField(allow_null=True, help_text="Trang sau; null ở trang cuối.")
+    results = ArticleSummary(many=True)
+
+
+class SearchPage(ArticlePage):
+    query = serializers.CharField(help_text="Câu tìm kiếm như đã được đọc (tối đa 200 ký tự).")
+    count = serializers.IntegerField(help_text="Số bài tìm thấy, tối đa 1.000.")
+    capped = serializers.BooleanField(help_text="Còn nhiều bài khớp hơn số được liệt kê.")
+
+
+class OwnerList(serializers.Serializer):
+    results = Owner(many=True)
