@@ -181,7 +181,7 @@ PAGE_CACHE_WATCH_FILES = env_bool("NEWSROOM_PAGE_CACHE_WATCH_FILES", DEBUG)
 # The read-only JSON API under /api/v1/ (articles/api/, docs/API.md): Django REST framework, JSON only, anonymous (no
 # authentication: an editor's session shows nothing more), every error a JSON body with a Vietnamese `detail`.
 REST_FRAMEWORK = {
-    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
+    "DEFAULT_RENDERER_CLASSES": ["articles.api.renderers.OrjsonRenderer"],
     "DEFAULT_PARSER_CLASSES": [],
     "DEFAULT_AUTHENTICATION_CLASSES": [],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],

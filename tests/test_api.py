@@ -183,7 +183,7 @@ def test_an_old_slug_moves_to_the_current_address_like_the_page(client):
 def test_every_serializer_writes_exactly_the_fields_it_declares(client):
     """The schema is made from the declared fields and the data from `shape()`: they name the same keys."""
     article = make_article(section=make_section(), image=uploaded_image())
-    request = client.get(API).wsgi_request
+    links = serializers.Links.of(client.get(API).wsgi_request)
     shapes = {
         serializers.ArticleDetail: article,
         serializers.ArticleSummary: article,
@@ -192,7 +192,7 @@ def test_every_serializer_writes_exactly_the_fields_it_declares(client):
         serializers.Owner: article.section,
     }
     for serializer, instance in shapes.items():
-        assert list(serializer.shape(instance, request)) == list(serializer().fields), serializer.__name__
+        assert list(serializer.shape(instance, links)) == list(serializer().fields), serializer.__name__
 
 
 # Lists, filters, sync.

@@ -2,8 +2,11 @@
 each refusal, answered as 400 by the views) and describe the parameters in the OpenAPI schema. A parameter no
 serializer names is refused too (``views.ApiView``), so a typo is an error, never silently ignored.
 
-Tags and threads, when they land, are two more fields of ``ArticleFilters`` (and a filter each in ``filtered()``).
+Tags and threads, when they land, are two more fields of ``ArticleFilters``, with their kind in ``NARROWING`` and a
+filter each in ``filtered()``.
 """
+
+import datetime
 
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
@@ -116,14 +119,24 @@ class ArticleFilters(Paged):
         return found
 
 
-def filtered(articles, params):
-    """`articles` narrowed by the filters of `params` (ArticleFilters' validated data)."""
-    if "section" in params:
-        articles = articles.filter(section=params["section"])
-    if "author" in params:
-        articles = articles.filter(author=params["author"])
-    if "updated_since" in params:
-        articles = articles.changed_since(params["updated_since"])
+# What each filter of ArticleFilters narrows the list by, and the kind of its value (a prepared query's parameter).
+NARROWING = {"section": int, "author": int, "updated_since": datetime.datetime}
+
+
+def narrowing(params):
+    """The filters `params` (ArticleFilters' validated data) asks for, as values: a section's or author's id."""
+    values = {name: params[name] for name in NARROWING if name in params}
+    return {name: getattr(value, "pk", value) for name, value in values.items()}
+
+
+def filtered(articles, section=None, author=None, updated_since=None):
+    """`articles` narrowed by the filters given (`narrowing()`'s values)."""
+    if section is not None:
+        articles = articles.filter(section_id=section)
+    if author is not None:
+        articles = articles.filter(author_id=author)
+    if updated_since is not None:
+        articles = articles.changed_since(updated_since)
     return articles
 
 

@@ -4,7 +4,7 @@ The cursor is that article's (publication time, id), the lists' order (newest fi
 an opaque token in the `next` link. It names a place in the order, not a row: a page continues where the last one
 ended whatever was published, edited or taken down since (an article published since is newer, so it is on the
 first page, not inserted between two pages a client is reading), and the database seeks to it in the list's index
-(``ArticleQuerySet.after``) however deep it is. Nothing is counted.
+(``ArticleQuerySet.after``, in ``queries.page``) however deep it is. Nothing is counted.
 """
 
 import base64
@@ -50,12 +50,3 @@ class Cursor(NamedTuple):
             return cls(EPOCH + int(found[1]) * MICROSECOND, int(found[2]))
         except OverflowError as error:  # past year 9999
             raise ValueError(token) from error
-
-
-def page(queryset, cursor, size):
-    """Up to `size` articles of `queryset` (an ArticleQuerySet in the lists' order) after `cursor` (None: from the
-    start), in one query; and the cursor of the next page, None when this one is the last."""
-    if cursor is not None:
-        queryset = queryset.after(cursor.published_at, cursor.pk)
-    found = list(queryset[: size + 1])  # one more than a page: whether it comes back tells whether there is a next
-    return found[:size], Cursor.after(found[size - 1]) if len(found) > size else None

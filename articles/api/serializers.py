@@ -12,6 +12,8 @@ here and one line in `summary()` or `ArticleDetail.to_representation()`: `byline
 an article has today.
 """
 
+import functools
+
 from rest_framework import serializers
 
 from articles.formatting import iso
@@ -22,14 +24,32 @@ from articles.sanitize import html_to_text
 API_DETAIL = {"article": "api:article-detail", "section": "api:section-detail", "author": "api:author-detail"}
 
 
+class Links:
+    """The absolute URLs of one response: the request's scheme and host are read once (``build_absolute_uri`` checks
+    and quotes them again for each of a page's 300 URLs, which cost more than the rest of the page), and each section
+    and author, named on many articles of a page, is written once."""
+
+    def __init__(self, origin):
+        self.origin = origin  # "https://host", as the request gives it
+        self.owners = {}
+
+    @classmethod
+    def of(cls, request):
+        return cls(request.build_absolute_uri("/")[:-1])
+
+    def absolute(self, url):
+        """`url` (a path from reverse() or storage, already quoted) as an absolute URL."""
+        return self.origin + url if url.startswith("/") and not url.startswith("//") else url
+
+
 class Shape(serializers.Serializer):
-    """A serializer whose `to_representation` is `shape(obj, request)`, the one place its keys are written."""
+    """A serializer whose `to_representation` is `shape(obj, links)`, the one place its keys are written."""
 
     def to_representation(self, instance):
-        return self.shape(instance, self.context["request"])
+        return self.shape(instance, Links.of(self.context["request"]))
 
     @staticmethod
-    def shape(instance, request):
+    def shape(instance, links):
         raise NotImplementedError
 
 
@@ -43,16 +63,18 @@ class Owner(Shape):
     articles_url = serializers.URLField(help_text="Các bài của chuyên mục hoặc tác giả này, trong API.")
 
     @staticmethod
-    def shape(owner, request):
+    def shape(owner, links):
         kind = owner._meta.model_name
-        articles = f"{fixed_url('api:article-list')}?{kind}={owner.slug}"
-        return {
-            "slug": owner.slug,
-            "name": owner.name,
-            "url": request.build_absolute_uri(owner.get_absolute_url()),
-            "api_url": request.build_absolute_uri(slug_url(API_DETAIL[kind], owner.slug)),
-            "articles_url": request.build_absolute_uri(articles),
-        }
+        written = links.owners.get((kind, owner.pk))
+        if written is None:
+            written = links.owners[kind, owner.pk] = {
+                "slug": owner.slug,
+                "name": owner.name,
+                "url": links.absolute(owner.get_absolute_url()),
+                "api_url": links.absolute(slug_url(API_DETAIL[kind], owner.slug)),
+                "articles_url": links.absolute(f"{fixed_url('api:article-list')}?{kind}={owner.slug}"),
+            }
+        return written
 
 
 class Rendition(Shape):
@@ -62,13 +84,8 @@ class Rendition(Shape):
     height = serializers.IntegerField()
 
     @staticmethod
-    def shape(file, request):
-        return {
-            "url": request.build_absolute_uri(file.url),
-            "type": file.type,
-            "width": file.width,
-            "height": file.height,
-        }
+    def shape(file, links):
+        return {"url": links.absolute(file.url), "type": file.type, "width": file.width, "height": file.height}
 
 
 class Photo(Shape):
@@ -82,7 +99,7 @@ class Photo(Shape):
     renditions = Rendition(many=True)
 
     @staticmethod
-    def shape(article, request):
+    def shape(article, links):
         photo = article.photo
         if photo is None:
             return None
@@ -92,8 +109,16 @@ class Photo(Shape):
             "alt": article.image_alt,
             "width": photo.width,
             "height": photo.height,
-            "renditions": [Rendition.shape(file, request) for file in photo.files],
+            "renditions": _renditions(photo, links.origin),
         }
+
+
+# A photo's renditions as the API writes them, made once per process for each photo (a Photo stands for its files,
+# articles/renditions.py) and site address: a page prints 160, the same few photos on every request.
+@functools.lru_cache(maxsize=1024)
+def _renditions(photo, origin):
+    links = Links(origin)
+    return [Rendition.shape(file, links) for file in photo.files]
 
 
 class ArticleSummary(Shape):
@@ -112,19 +137,19 @@ class ArticleSummary(Shape):
     photo = Photo(allow_null=True)
 
     @staticmethod
-    def shape(article, request):
+    def shape(article, links):
         return {
             "id": article.pk,
             "slug": article.slug,
-            "url": request.build_absolute_uri(article.get_absolute_url()),
-            "api_url": request.build_absolute_uri(slug_url(API_DETAIL["article"], article.slug)),
+            "url": links.absolute(article.get_absolute_url()),
+            "api_url": links.absolute(slug_url(API_DETAIL["article"], article.slug)),
             "headline": article.headline,
             "lead": article.lead,
             "published_at": iso(article.published_at),
             "modified_at": iso(article.modified_at),
-            "section": Owner.shape(article.section, request) if article.section_id else None,
-            "bylines": [Owner.shape(article.author, request)],
-            "photo": Photo.shape(article, request),
+            "section": Owner.shape(article.section, links) if article.section_id else None,
+            "bylines": [Owner.shape(article.author, links)],
+            "photo": Photo.shape(article, links),
         }
 
 
@@ -135,9 +160,9 @@ class ArticleDetail(ArticleSummary):
     body_text = serializers.CharField(help_text="Nội dung, văn bản thuần: mỗi đoạn một dòng.")
 
     @staticmethod
-    def shape(article, request):
+    def shape(article, links):
         return {
-            **ArticleSummary.shape(article, request),
+            **ArticleSummary.shape(article, links),
             "body_html": article.body,
             "body_text": html_to_text(article.body, lines=True),
         }

@@ -2,6 +2,8 @@
 slug from ``articles/reading.py``, as the article page gets it); what each response holds is ``serializers.py``, the
 query parameters ``filters.py``."""
 
+import functools
+
 from django.http import HttpResponsePermanentRedirect
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
@@ -13,7 +15,7 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from articles import search
-from articles.api import filters, pagination, serializers
+from articles.api import filters, pagination, queries, serializers
 from articles.api.errors import NOT_FOUND, BadParameters, Error, Missing
 from articles.links import fixed_url, slug_url
 from articles.models import Article, Author, Section
@@ -29,6 +31,8 @@ MISSING = {404: OpenApiResponse(Error, description="Không có, hoặc chưa xu�
 def read_parameters(parameters, query):
     """The validated query parameters `query` gives the serializer `parameters`; BadParameters (400) for an unknown
     or repeated one, or one its field refuses."""
+    if not query:  # most requests (a list's first page): the defaults, without making a serializer each time
+        return dict(_defaults(parameters))
     known = parameters._declared_fields
     errors = {}
     for name, values in query.lists():
@@ -42,6 +46,14 @@ def read_parameters(parameters, query):
     checked = parameters(data=query.dict())
     if not checked.is_valid():
         raise BadParameters(checked.errors)
+    return checked.validated_data
+
+
+@functools.cache
+def _defaults(parameters):
+    """What `parameters` makes of no parameter at all."""
+    checked = parameters(data={})
+    checked.is_valid(raise_exception=True)
     return checked.validated_data
 
 
@@ -94,12 +106,13 @@ class ArticleList(ApiView):
         responses={200: serializers.ArticlePage, **REFUSED},
     )
     def get(self, request):
-        articles = filters.filtered(Article.objects.published().summaries(), self.params)
-        found, after = pagination.page(articles, self.params.get("cursor"), self.params["page_size"])
+        links = serializers.Links.of(request)
+        narrowed_by = filters.narrowing(self.params)
+        found, after = queries.page(narrowed_by, self.params.get("cursor"), self.params["page_size"])
         return Response(
             {
                 "next": self.link(cursor=after.token()) if after else None,
-                "results": [serializers.ArticleSummary.shape(article, request) for article in found],
+                "results": [serializers.ArticleSummary.shape(article, links) for article in found],
             }
         )
 
@@ -121,7 +134,7 @@ class ArticleDetail(ApiView):
             article = article_for_reader(slug)
         except Moved as moved:
             return HttpResponsePermanentRedirect(slug_url("api:article-detail", moved.article.slug))
-        response = Response(serializers.ArticleDetail.shape(article, request))
+        response = Response(serializers.ArticleDetail.shape(article, serializers.Links.of(request)))
         response["Last-Modified"] = http_date(article.modified_at.timestamp())
         return response
 
@@ -144,7 +157,8 @@ class OwnerList(ApiView):
 
     @extend_schema(description="Tất cả trong một lần trả lời.", responses={200: serializers.OwnerList, **REFUSED})
     def get(self, request):
-        return Response({"results": [serializers.Owner.shape(owner, request) for owner in self.owners()]})
+        links = serializers.Links.of(request)
+        return Response({"results": [serializers.Owner.shape(owner, links) for owner in self.owners()]})
 
 
 class OwnerDetail(ApiView):
@@ -158,7 +172,7 @@ class OwnerDetail(ApiView):
         owner = self.owners().filter(slug=slug).first()
         if owner is None:
             raise Missing(self.missing)
-        return Response(serializers.Owner.shape(owner, request))
+        return Response(serializers.Owner.shape(owner, serializers.Links.of(request)))
 
 
 @extend_schema_view(get=extend_schema(operation_id="sections_list", summary="Các chuyên mục, theo thứ tự của menu"))
@@ -196,6 +210,7 @@ class Search(ApiView):
     def get(self, request):
         query = search.clean_query(self.params["q"])
         results = Article.objects.published().summaries().search(query)
+        links = serializers.Links.of(request)
         number, size = self.params["page"], pagination.PAGE_SIZE
         found = results[(number - 1) * size : number * size]
         return Response(
@@ -204,7 +219,7 @@ class Search(ApiView):
                 "count": results.count(),
                 "capped": results.capped,
                 "next": self.link(page=number + 1) if number * size < results.count() else None,
-                "results": [serializers.ArticleSummary.shape(article, request) for article in found],
+                "results": [serializers.ArticleSummary.shape(article, links) for article in found],
             }
         )
 
