@@ -40,7 +40,8 @@ CACHED_VIEWS = {
     "api:author-list": set(),
     "api:author-detail": set(),
     "api:schema": set(),
-    "api:docs": {"script"},
+    # The page only: its script (?script) holds a CSRF token for Swagger UI's "try it out", so it is per reader.
+    "api:docs": set(),
 }
 
 # A stored response may vary only on these request headers: cookies (pages are stored for requests without a
