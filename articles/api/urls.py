@@ -16,5 +16,5 @@ urlpatterns = [
     path("schema/", views.Schema.as_view(), name="schema"),
     path("docs/", views.Docs.as_view(), name="docs"),
     # Last: any other path ending in "/" is a JSON 404; one without the slash is sent here by APPEND_SLASH.
-    re_path(r"^.*/$", views.Nowhere.as_view()),
+    re_path(r"^[\s\S]*/$", views.Nowhere.as_view()),
 ]

@@ -65,7 +65,10 @@ class ApiView(APIView):
 
     def initial(self, request, *args, **kwargs):
         super().initial(request, *args, **kwargs)
-        self.params = read_parameters(self.parameters, request.query_params)
+        # After the rate limit; and only for a method the view answers, so a POST gets its 405 whatever it sends.
+        method = request.method.lower()
+        if method in self.http_method_names and hasattr(self, method):
+            self.params = read_parameters(self.parameters, request.query_params)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
