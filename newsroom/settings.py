@@ -1,6 +1,7 @@
 """Newsroom settings: one module, everything deployment-specific read from the environment."""
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -198,7 +199,11 @@ REST_FRAMEWORK = {
 # Anonymous requests per client address that reach Django (a response from the page cache is not counted), counted
 # in the shared cache so every worker agrees: "N/second|minute|hour|day", or "off". Generous, because a mobile
 # carrier puts many readers behind one address.
-API_RATE_LIMIT = env_str("NEWSROOM_API_RATE_LIMIT", "600/minute")
+API_RATE_LIMIT = env_str("NEWSROOM_API_RATE_LIMIT", "600/minute").strip().lower()
+if not re.fullmatch(r"off|\d+/(s|sec|second|m|min|minute|h|hour|d|day)", API_RATE_LIMIT):
+    raise ImproperlyConfigured(
+        f"NEWSROOM_API_RATE_LIMIT is {API_RATE_LIMIT!r}: give requests per period, e.g. 600/minute, 10/second, or off."
+    )
 # The sites whose pages may read the API from the browser (CORS), e.g. "https://app.baocantho.vn,https://doitac.vn".
 CORS_ALLOWED_ORIGINS = env_list("NEWSROOM_API_CORS_ORIGINS")
 CORS_URLS_REGEX = r"^/api/"

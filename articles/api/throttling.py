@@ -35,8 +35,7 @@ class AddressRateThrottle(SimpleRateThrottle):
     scope = "address"
 
     def get_rate(self):
-        rate = settings.API_RATE_LIMIT
-        return None if rate.strip().lower() == "off" else rate
+        return None if settings.API_RATE_LIMIT == "off" else settings.API_RATE_LIMIT
 
     def allow_request(self, request, view):
         if self.rate is None:
