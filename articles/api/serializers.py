@@ -14,6 +14,8 @@ an article has today.
 
 import functools
 
+from django.conf import settings
+from django.urls import get_script_prefix, get_urlconf
 from rest_framework import serializers
 
 from articles.formatting import iso
@@ -26,12 +28,12 @@ API_DETAIL = {"article": "api:article-detail", "section": "api:section-detail", 
 
 class Links:
     """The absolute URLs of one response: the request's scheme and host are read once (``build_absolute_uri`` checks
-    and quotes them again for each of a page's 300 URLs, which cost more than the rest of the page), and each section
-    and author, named on many articles of a page, is written once."""
+    and quotes them again for each of a page's 300 URLs, which cost more than the rest of the page)."""
 
     def __init__(self, origin):
         self.origin = origin  # "https://host", as the request gives it
-        self.owners = {}
+        # What the site's own URLs depend on besides: as links.fixed_url keys them.
+        self.site = (origin, get_script_prefix(), get_urlconf() or settings.ROOT_URLCONF)
 
     @classmethod
     def of(cls, request):
@@ -64,17 +66,22 @@ class Owner(Shape):
 
     @staticmethod
     def shape(owner, links):
-        kind = owner._meta.model_name
-        written = links.owners.get((kind, owner.pk))
-        if written is None:
-            written = links.owners[kind, owner.pk] = {
-                "slug": owner.slug,
-                "name": owner.name,
-                "url": links.absolute(owner.get_absolute_url()),
-                "api_url": links.absolute(slug_url(API_DETAIL[kind], owner.slug)),
-                "articles_url": links.absolute(f"{fixed_url('api:article-list')}?{kind}={owner.slug}"),
-            }
-        return written
+        return _owner(type(owner), owner.slug, owner.name, links.site)
+
+
+# A section or author as the API writes it, once per process for each (the same few on every page) and site address:
+# keyed by everything it prints, so a renamed one is a new entry, never a stale one.
+@functools.lru_cache(maxsize=1024)
+def _owner(model, slug, name, site):
+    links = Links(site[0])
+    kind = model._meta.model_name
+    return {
+        "slug": slug,
+        "name": name,
+        "url": links.absolute(model(slug=slug, name=name).get_absolute_url()),
+        "api_url": links.absolute(slug_url(API_DETAIL[kind], slug)),
+        "articles_url": links.absolute(f"{fixed_url('api:article-list')}?{kind}={slug}"),
+    }
 
 
 class Rendition(Shape):
