@@ -370,6 +370,22 @@ def test_an_article_takes_one_query(client, django_assert_num_queries, count, se
         get(client, f"{API}articles/{articles[count // 2].slug}/")
 
 
+@pytest.mark.parametrize("count", [3, 45])
+def test_sections_authors_and_search_take_a_fixed_number_of_queries(client, django_assert_num_queries, count, settings):
+    """Sections, authors (each looked up in its list's index, not by reading every article), one of each: one query;
+    search: its two tiers' ids and the page's articles, as on the site."""
+    settings.PAGE_CACHE = False
+    section = make_section()
+    articles = many(count, section=section)
+    for url in (f"{API}sections/", f"{API}authors/", f"{API}sections/{section.slug}/"):
+        with django_assert_num_queries(1):
+            get(client, url)
+    with django_assert_num_queries(1):
+        get(client, f"{API}authors/{articles[0].author.slug}/")
+    with django_assert_num_queries(3):
+        assert get(client, f"{API}search/?q=bai")["count"] == count
+
+
 # The schema and its docs.
 
 

@@ -149,7 +149,7 @@ def every_section():
 
 def bylined_authors():
     """The authors whose name is on at least one article readers see; a byline only on drafts is not shown."""
-    return Author.objects.with_visible_articles().only("name", "slug").order_by("name", "pk")
+    return Author.objects.showing_articles().only("name", "slug").order_by("name", "pk")
 
 
 class OwnerList(ApiView):
