@@ -8,7 +8,9 @@ import functools
 import hypothesis
 import pytest
 import schemathesis
+from django.core.signals import request_finished, request_started
 from django.core.wsgi import get_wsgi_application
+from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
@@ -31,6 +33,12 @@ def newsroom(settings):
     renamed = make_article(headline="Tên cũ của bài", author=author)
     renamed.slug = "ten-moi-cua-bai"
     renamed.save()
+    # As Django's test client does: the request's end must not close the connection holding the test's transaction.
+    for signal in (request_started, request_finished):
+        signal.disconnect(close_old_connections)
+    yield
+    for signal in (request_started, request_finished):
+        signal.connect(close_old_connections)
 
 
 # The schema the API serves at /api/v1/schema/ (tests/test_api.py checks it is that one), made here once, at
