@@ -1,12 +1,13 @@
 """The query parameters each endpoint takes, as serializers: they check what a client sent (a Vietnamese reason for
 each refusal, answered as 400 by the views) and describe the parameters in the OpenAPI schema. A parameter no
-serializer names is refused too (``views.ApiView``), so a typo is an error, never silently ignored.
+serializer names is refused too (``read()``, for every view), so a typo is an error, never silently ignored.
 
 Tags and threads, when they land, are two more fields of ``ArticleFilters``, with their kind in ``NARROWING`` and a
 filter each in ``filtered()``.
 """
 
 import datetime
+import functools
 
 from django.utils.dateparse import parse_datetime
 from drf_spectacular.types import OpenApiTypes
@@ -14,6 +15,7 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from articles import search
+from articles.api.errors import BadParameters
 from articles.api.pagination import MAX_PAGE_SIZE, PAGE_SIZE, Cursor
 from articles.models import Author, Section
 from articles.text import SLUG_PATTERN, is_slug
@@ -165,3 +167,32 @@ class SearchQuery(serializers.Serializer):
 
 class NoParameters(serializers.Serializer):
     """Endpoints that take no query parameter."""
+
+
+def read(parameters, query):
+    """The validated query parameters `query` gives the serializer `parameters`; BadParameters (400) for an unknown
+    or repeated one, or one its field refuses."""
+    if not query:  # most requests (a list's first page): the defaults, without making a serializer each time
+        return dict(_defaults(parameters))
+    known = parameters._declared_fields
+    errors = {}
+    for name, values in query.lists():
+        if name not in known:
+            accepted = ", ".join(known) or "không có"
+            errors[name] = [f"Tham số không được hỗ trợ ở đây (nhận: {accepted})."]
+        elif len(values) > 1:
+            errors[name] = ["Chỉ được gửi một lần."]
+    if errors:
+        raise BadParameters(errors)
+    checked = parameters(data=query.dict())
+    if not checked.is_valid():
+        raise BadParameters(checked.errors)
+    return checked.validated_data
+
+
+@functools.cache
+def _defaults(parameters):
+    """What `parameters` makes of no parameter at all."""
+    checked = parameters(data={})
+    checked.is_valid(raise_exception=True)
+    return checked.validated_data

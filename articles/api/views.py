@@ -2,8 +2,6 @@
 slug from ``articles/reading.py``, as the article page gets it); what each response holds is ``serializers.py``, the
 query parameters ``filters.py``."""
 
-import functools
-
 from django.http import HttpResponsePermanentRedirect
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
@@ -16,7 +14,7 @@ from rest_framework.views import APIView
 
 from articles import search
 from articles.api import filters, pagination, queries, serializers
-from articles.api.errors import NOT_FOUND, BadParameters, Error, Missing
+from articles.api.errors import NOT_FOUND, Error, Missing
 from articles.links import fixed_url, slug_url
 from articles.models import Article, Author, Section
 from articles.reading import Moved, article_for_reader
@@ -26,35 +24,6 @@ REFUSED = {
     429: OpenApiResponse(Error, description="Quá nhiều yêu cầu: thử lại sau Retry-After giây."),
 }
 MISSING = {404: OpenApiResponse(Error, description="Không có, hoặc chưa xuất bản.")}
-
-
-def read_parameters(parameters, query):
-    """The validated query parameters `query` gives the serializer `parameters`; BadParameters (400) for an unknown
-    or repeated one, or one its field refuses."""
-    if not query:  # most requests (a list's first page): the defaults, without making a serializer each time
-        return dict(_defaults(parameters))
-    known = parameters._declared_fields
-    errors = {}
-    for name, values in query.lists():
-        if name not in known:
-            accepted = ", ".join(known) or "không có"
-            errors[name] = [f"Tham số không được hỗ trợ ở đây (nhận: {accepted})."]
-        elif len(values) > 1:
-            errors[name] = ["Chỉ được gửi một lần."]
-    if errors:
-        raise BadParameters(errors)
-    checked = parameters(data=query.dict())
-    if not checked.is_valid():
-        raise BadParameters(checked.errors)
-    return checked.validated_data
-
-
-@functools.cache
-def _defaults(parameters):
-    """What `parameters` makes of no parameter at all."""
-    checked = parameters(data={})
-    checked.is_valid(raise_exception=True)
-    return checked.validated_data
 
 
 class ApiView(APIView):
@@ -68,7 +37,7 @@ class ApiView(APIView):
         # After the rate limit; and only for a method the view answers, so a POST gets its 405 whatever it sends.
         method = request.method.lower()
         if method in self.http_method_names and hasattr(self, method):
-            self.params = read_parameters(self.parameters, request.query_params)
+            self.params = filters.read(self.parameters, request.query_params)
 
     def finalize_response(self, request, response, *args, **kwargs):
         response = super().finalize_response(request, response, *args, **kwargs)
