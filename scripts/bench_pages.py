@@ -1,6 +1,6 @@
 """Page benchmark at 100,000 articles: our pages under gunicorn against the Wagtail peer and the static ceilings.
 
-    .venv/bin/python scripts/bench_pages.py                  # SQLite and PostgreSQL, everything (about 30 minutes)
+    .venv/bin/python scripts/bench_pages.py                  # SQLite and PostgreSQL, everything (about 40 minutes)
     .venv/bin/python scripts/bench_pages.py --db sqlite --rounds 1 --duration 5      # a quicker look
     make bench
 
