@@ -15,8 +15,8 @@ class PageCacheApp:
     A hit costs reading the stamp from the shared cache, and no Django request at all: no session, no URL resolving,
     no template, no SQL. Everything else goes on to Django: misses (then ``PageCacheMiddleware`` stores the page),
     conditional requests (``ConditionalGetMiddleware`` answers them), cross-origin ones (``CorsMiddleware`` adds their
-    headers), logged-in users, and anything that is not a
-    reader's GET or HEAD. `hit_headers(environ)` gives headers a hit adds to the stored ones (the project's request id).
+    headers), logged-in users, and anything that is not a reader's GET or HEAD. `hit_headers(environ)` gives headers a
+    hit adds to the stored ones (the project's request id).
     """
 
     def __init__(self, application, hit_headers=lambda environ: []):
