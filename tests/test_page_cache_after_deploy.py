@@ -90,6 +90,7 @@ def test_with_debug_an_edited_template_shows_on_the_next_request(client, templat
     assert "Gửi bài cho bạn bè" in client.get(article.get_absolute_url()).content.decode()
 
 
+@pytest.mark.django_db(transaction=True)  # migrate alters tables, which PostgreSQL refuses inside a test's transaction
 def test_migrate_makes_every_cached_page_stale(client):
     """A schema change under running workers: `migrate` renews the stamp, so the next reader gets a fresh page."""
     article = make_article()
