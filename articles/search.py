@@ -236,14 +236,24 @@ def create_index(connection):
             if missing:
                 cursor.execute(f"INSERT INTO {FTS_TABLE}({FTS_TABLE}) VALUES ('rebuild')")
         elif connection.vendor == "postgresql":
+            # Looked up first: an ALTER TABLE, even one that changes nothing, is refused inside a transaction that
+            # has pending trigger events (a migrate run in a test, or from a script mid-transaction).
+            cursor.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = 'articles_article' "
+                "AND column_name = ANY(%s)",
+                [list(_PG_VECTORS)],
+            )
+            present = {name for (name,) in cursor.fetchall()}
+            cursor.execute("SELECT indexname FROM pg_indexes WHERE tablename = 'articles_article'")
+            indexes = {name for (name,) in cursor.fetchall()}
             for column, text in _PG_VECTORS.items():
-                cursor.execute(
-                    f"ALTER TABLE articles_article ADD COLUMN IF NOT EXISTS {column} tsvector "
-                    f"GENERATED ALWAYS AS (strip(to_tsvector('simple'::regconfig, {text}))) STORED"
-                )
-                cursor.execute(
-                    f"CREATE INDEX IF NOT EXISTS article_{column}_idx ON articles_article USING gin ({column})"
-                )
+                if column not in present:
+                    cursor.execute(
+                        f"ALTER TABLE articles_article ADD COLUMN {column} tsvector "
+                        f"GENERATED ALWAYS AS (strip(to_tsvector('simple'::regconfig, {text}))) STORED"
+                    )
+                if f"article_{column}_idx" not in indexes:
+                    cursor.execute(f"CREATE INDEX article_{column}_idx ON articles_article USING gin ({column})")
         else:
             raise NotImplementedError(f"search has no index for the {connection.vendor!r} database")
 
