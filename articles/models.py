@@ -46,13 +46,17 @@ def fill_slug(instance, source):
         instance.slug = unique_slug(source, lambda slug: taken(slug=slug).exists(), max_length=max_length)
 
 
+# When a reader last saw an article change is the latest of these: its last edit, its publication (a scheduled article
+# appears without a save), its latest correction. `last_change()` (SQL) and `Article.modified_at` (a loaded row) read
+# them; a query that prints the time loads them.
+CHANGE_TIMES = ("updated_at", "published_at", "corrected_at")
+
+
 def last_change(prefix=""):
-    """SQL for when a reader last saw an article change: its last edit, its publication if that came later (a
-    scheduled article appears without a save), or its latest correction. `Article.modified_at` is the same rule on a
+    """SQL for when a reader last saw an article change (`CHANGE_TIMES`); `Article.modified_at` is the same rule on a
     loaded row."""
-    # Coalesce: SQLite's MAX() of several values is NULL when one is, and most articles have no correction.
-    corrected = Coalesce(f"{prefix}corrected_at", f"{prefix}published_at")
-    return Greatest(f"{prefix}updated_at", f"{prefix}published_at", corrected)
+    # Coalesced to the publication: SQLite's MAX() of several values is NULL when one is, and a time may be missing.
+    return Greatest(*(Coalesce(f"{prefix}{name}", f"{prefix}published_at") for name in CHANGE_TIMES))
 
 
 class PublicQuerySet(models.QuerySet):
@@ -403,7 +407,7 @@ class Article(models.Model):
     @property
     def modified_at(self):
         """When a reader last saw this article change; `last_change()` is the same rule in SQL."""
-        return max(filter(None, (self.updated_at, self.published_at, self.corrected_at)), default=None)
+        return max(filter(None, (getattr(self, name) for name in CHANGE_TIMES)), default=None)
 
     def fill_search_columns(self):
         """Refresh the search columns from headline, lead and body; bulk writers call this as save() does."""
@@ -691,6 +695,10 @@ class AuditEntry(models.Model):
             models.Index(fields=["article", "-at", "-id"], name="audit_article_idx"),
             models.Index(fields=["actor", "-at", "-id"], name="audit_actor_idx"),
             models.Index(fields=["act", "-at", "-id"], name="audit_act_idx"),
+        ]
+        constraints = [
+            # The clock's expiries are recorded by a command that may run twice at once (workflow.record_expiries).
+            models.UniqueConstraint(fields=["article", "at"], condition=Q(act="expire"), name="one_expiry_on_record"),
         ]
         triggers = [
             pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),

@@ -17,13 +17,13 @@ from datetime import timedelta
 
 import reversion
 from django.core.exceptions import PermissionDenied
-from django.db import transaction
-from django.db.models import Q
+from django.db import IntegrityError, transaction
+from django.db.models import Exists, OuterRef, Q
 from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from articles import audit, fields, signals
-from articles.models import Article, Correction, EditConflict, PreviewLink, Takedown
+from articles.models import Article, AuditEntry, Correction, EditConflict, PreviewLink, Takedown
 
 PUBLISH = "articles.publish_article"
 TAKE_DOWN = "articles.take_down_article"
@@ -314,6 +314,23 @@ def revoke_share(link, user):
     link.save(update_fields=["revoked_at"])
     with audit.acting(user):
         audit.record(Act.REVOKE_SHARE, article=link.article)
+
+
+def record_expiries(now=None):
+    """Put on record, as "hệ thống", each article whose take-down time (`unpublish_at`, "gỡ bài lúc") has come: one
+    row each, dated that time. Run by `manage.py record_expiries` from cron (docs/corrections.md); running it again,
+    or twice at once, records nothing twice. Returns how many were recorded."""
+    due = Article.objects.filter(status=Article.Status.PUBLISHED, unpublish_at__lte=now or timezone.now())
+    on_record = AuditEntry.objects.filter(act=Act.EXPIRE, article_id=OuterRef("pk"), at=OuterRef("unpublish_at"))
+    recorded = 0
+    for article in due.exclude(Exists(on_record)).only("headline", "unpublish_at"):
+        try:
+            with transaction.atomic():
+                audit.record(Act.EXPIRE, article=article, at=article.unpublish_at)
+        except IntegrityError:  # another run recorded it a moment ago
+            continue
+        recorded += 1
+    return recorded
 
 
 # What the audit log records of a save or a delete of an article, whoever makes it (receivers connected in

@@ -1,0 +1,124 @@
+"""Taking an article down on order (gỡ bài), bringing it back, and deleting one that was taken down: each a page of
+its own asking for a reason, and what the article's form shows and refuses once it is taken down. What each act
+means (who may, what is stamped, what is recorded) is ``articles/workflow.py``'s."""
+
+from django.contrib import messages
+from django.contrib.admin.utils import unquote
+from django.core.exceptions import PermissionDenied
+from django.shortcuts import redirect
+from django.template.response import TemplateResponse
+from django.urls import path, reverse
+
+from articles import workflow
+from articles.admin.guard import article_for
+from articles.formatting import display_name, when
+from articles.forms import AutosaveForm, ReasonForm, TakedownForm
+from articles.models import Article, Autosave, Takedown
+
+
+def _taken_down_message(takedown):
+    who = display_name(takedown.taken_down_by) if takedown and takedown.taken_down_by else "người có quyền"
+    at = f" lúc {when(takedown.taken_down_at)}" if takedown else ""
+    reason = f" (lý do: {takedown.reason})" if takedown else ""
+    return f"Bài này đã bị {who} gỡ theo yêu cầu{at}{reason}"
+
+
+class TakedownMixin:
+    def get_urls(self):
+        view = self.admin_site.admin_view
+        return [
+            path("<path:object_id>/go-bai/", view(self.take_down_view), name="articles_article_take_down"),
+            path("<path:object_id>/dua-tro-lai/", view(self.reinstate_view), name="articles_article_reinstate"),
+            path(
+                "<path:object_id>/xoa-bai-da-go/",
+                view(self.delete_taken_down_view),
+                name="articles_article_delete_taken_down",
+            ),
+            *super().get_urls(),
+        ]
+
+    def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
+        if obj is not None:
+            context["takedown"] = obj.takedowns.in_force().select_related("taken_down_by").first()
+            context["may_take_down"] = workflow.can_take_down(request.user) and obj.status != Article.Status.DRAFT
+            context["may_delete_taken_down"] = workflow.may_delete_taken_down(request.user)
+        return super().render_change_form(request, context, add, change, form_url, obj)
+
+    def changeform_view(self, request, object_id=None, form_url="", extra_context=None):
+        if request.method == "POST" and object_id is not None:
+            article = self.get_object(request, unquote(object_id))
+            if article is not None and article.status == Article.Status.TAKEN_DOWN:
+                return self._refuse_save(request, article)
+        return super().changeform_view(request, object_id, form_url, extra_context)
+
+    def _refuse_save(self, request, article):
+        """A save posted to an article taken down since its form was opened: nothing is written to the article, what
+        was typed is kept as the user's autosave (offered again if the article is ever reinstated), and they are told
+        why."""
+        typed = AutosaveForm(request.POST)
+        if typed.is_valid():
+            Autosave.objects.update_or_create(user=request.user, article=article, defaults={"data": typed.cleaned_data})
+        takedown = article.takedowns.in_force().select_related("taken_down_by").first()
+        self.message_user(
+            request,
+            f"{_taken_down_message(takedown)}, nên bản của bạn chưa được lưu. Những gì bạn gõ được giữ làm bản tự lưu: "
+            "nếu bài được đưa trở lại, mở bài ra sẽ lấy lại được.",
+            messages.ERROR,
+        )
+        return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+
+    def take_down_view(self, request, object_id):
+        article = article_for(self, request, object_id, lambda user, _: workflow.can_take_down(user))
+        form = TakedownForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            try:
+                takedown = workflow.take_down(
+                    article, request.user, form.cleaned_data["reason"], show_headline=form.cleaned_data["show_headline"]
+                )
+            except workflow.Refused as refused:
+                form.add_error("reason", str(refused))
+            else:
+                if takedown is None:
+                    current = article.takedowns.in_force().select_related("taken_down_by").first()
+                    self.message_user(request, f"{_taken_down_message(current)}; không ghi lần nữa.", messages.WARNING)
+                else:
+                    self.message_user(request, "Đã gỡ bài: bạn đọc mở đường dẫn của bài sẽ nhận trang báo đã gỡ (410).")
+                return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+        return self._reason_page(request, article, form, "Gỡ bài theo yêu cầu", "admin:articles_article_take_down")
+
+    def reinstate_view(self, request, object_id):
+        article = article_for(self, request, object_id, lambda user, _: workflow.can_take_down(user))
+        form = ReasonForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            if workflow.reinstate(article, request.user, form.cleaned_data["reason"]) is None:
+                self.message_user(
+                    request, "Bài này không ở trạng thái đã gỡ; không có gì để đưa trở lại.", messages.WARNING
+                )
+            else:
+                self.message_user(request, "Đã đưa bài trở lại, ở đúng đường dẫn cũ.")
+            return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+        return self._reason_page(request, article, form, "Đưa bài đã gỡ trở lại", "admin:articles_article_reinstate")
+
+    def delete_taken_down_view(self, request, object_id):
+        article = article_for(self, request, object_id, lambda user, _: workflow.may_delete_taken_down(user))
+        if article.status != Article.Status.TAKEN_DOWN:
+            raise PermissionDenied  # every other article has the ordinary delete
+        form = ReasonForm(request.POST or None)
+        if request.method == "POST" and form.is_valid():
+            workflow.delete_taken_down(article, request.user, form.cleaned_data["reason"])
+            self.message_user(request, f"Đã xoá bài “{article}”; lý do được ghi vào nhật ký.")
+            return redirect(reverse("admin:articles_article_changelist"))
+        title = "Xoá bài đã gỡ"
+        return self._reason_page(request, article, form, title, "admin:articles_article_delete_taken_down")
+
+    def _reason_page(self, request, article, form, title, url_name):
+        context = {
+            **self.admin_site.each_context(request),
+            "title": f"{title}: “{article}”",
+            "opts": self.opts,
+            "original": article,
+            "form": form,
+            "action": reverse(url_name, args=[article.pk]),
+            "takedown": Takedown.objects.in_force().filter(article=article).first(),
+        }
+        return TemplateResponse(request, "admin/articles/article/reason_form.html", context)
