@@ -49,7 +49,7 @@ def test_a_taken_down_article_answers_410_without_its_words_at_its_url_and_every
 
 
 def test_the_410_page_names_the_article_only_when_the_editor_chose_so(chief):
-    """"Trang báo bài đã gỡ vẫn ghi tiêu đề": the headline, and still none of the text."""
+    """ "Trang báo bài đã gỡ vẫn ghi tiêu đề": the headline, and still none of the text."""
     article = make_article(headline="Bài gỡ có ghi tiêu đề", body="<p>Đoạn văn bị gỡ.</p>")
     take_down(article, chief, show_headline=True)
     text = Client().get(article.get_absolute_url()).content.decode()
@@ -126,7 +126,7 @@ def test_crafted_takedown_and_reinstate_posts_without_the_permission_change_noth
 
 
 def test_the_form_cannot_set_taken_down_as_a_status(editor_client):
-    """"Đã gỡ" is not a status to type: a crafted form post naming it is refused with a form error, nothing saved."""
+    """ "Đã gỡ" is not a status to type: a crafted form post naming it is refused with a form error, nothing saved."""
     article = make_article()
     response = editor_client.post(f"{LIST_URL}{article.pk}/change/", article_form_data(article, status="taken_down"))
     assert response.status_code == 200 and response.context["adminform"].form.errors["status"]
@@ -157,7 +157,11 @@ def test_a_superuser_deletes_a_taken_down_article_only_with_a_reason_on_record(c
     assert client.post(url, {"reason": "Hết thời hạn lưu theo quy định."}).status_code == 302
     assert not Article.objects.filter(pk=article.pk).exists()
     deleted = AuditEntry.objects.get(act=AuditEntry.Act.DELETE)
-    assert (deleted.reason, deleted.actor, deleted.target) == ("Hết thời hạn lưu theo quy định.", admin, "Bài gỡ rồi xoá")
+    assert (deleted.reason, deleted.actor, deleted.target) == (
+        "Hết thời hạn lưu theo quy định.",
+        admin,
+        "Bài gỡ rồi xoá",
+    )
 
 
 def test_an_editor_with_the_form_open_is_refused_after_a_takedown_and_keeps_what_they_typed(chief):
@@ -205,7 +209,9 @@ def test_reinstating_brings_the_article_back_at_the_same_url_with_a_reason(chief
     assert "Hãy ghi lý do" in chief_client.post(url, {"reason": ""}).content.decode()
     assert chief_client.post(url, {"reason": "Đã đính chính xong."}).status_code == 302
     article.refresh_from_db()
-    assert article.status == Article.Status.PUBLISHED and article.get_absolute_url() == "/articles/bai-duoc-dua-tro-lai/"
+    assert (
+        article.status == Article.Status.PUBLISHED and article.get_absolute_url() == "/articles/bai-duoc-dua-tro-lai/"
+    )
     takedown = Takedown.objects.get()
     assert (takedown.reinstated_by, takedown.reinstate_reason) == (chief, "Đã đính chính xong.")
     assert Client().get(article.get_absolute_url()).status_code == 200
