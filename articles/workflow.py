@@ -13,7 +13,7 @@ and reinstating (``take_down``, ``reinstate``), publishing a correction (``publi
 (``acts_of_save``, and the receivers ``record_save``, ``record_delete``); ``articles/audit.py`` writes the rows.
 """
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 
 import reversion
 from django.core.exceptions import PermissionDenied
@@ -346,7 +346,7 @@ def acts_of_save(before, article, declared=None, now=None):
     before → after of the status and its times."""
     after = {name: _value(article, name) for name in fields.FORM}
     if before is not None:
-        before = {name: before[Article._meta.get_field(name).attname] for name in fields.FORM}
+        before = {name: _to_the_second(before[Article._meta.get_field(name).attname]) for name in fields.FORM}
     changed = [name for name in fields.FORM if before is None or before[name] != after[name]]
     moved = {
         name: [_json(before and before[name]), _json(after[name])] for name in fields.PUBLISHING if name in changed
@@ -375,7 +375,12 @@ def _move(status_before, after, now):
 
 def _value(article, name):
     value = getattr(article, Article._meta.get_field(name).attname)
-    return value.name if isinstance(value, FieldFile) else value
+    return value.name if isinstance(value, FieldFile) else _to_the_second(value)
+
+
+def _to_the_second(value):
+    # The form shows and sends times to the second: a save that only drops a time's microseconds changed nothing.
+    return value.replace(microsecond=0) if isinstance(value, datetime) else value
 
 
 def _json(value):

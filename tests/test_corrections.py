@@ -104,7 +104,7 @@ def test_the_corrections_page_lists_every_published_correction_newest_first_and_
     """/corrections/ ("Cải chính", linked from every page's footer) lists published corrections with their article's
     headline and link, paginated; /corrections/feed/ is its RSS."""
     first, second = make_article(headline="Bài thứ nhất"), make_article(headline="Bài thứ hai")
-    older = publish(first, editor, "Cải chính cũ hơn.")
+    publish(first, editor, "Cải chính cũ hơn.")
     newer = publish(second, editor, "Cải chính mới hơn.")
     Correction.objects.create(article=first, text="Nháp cải chính.")
     reader = Client()

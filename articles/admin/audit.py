@@ -2,9 +2,12 @@
 article's own lines on its form (``TimelineMixin``). Rows are written by ``articles/audit.py`` only."""
 
 from django.contrib import admin
+from django.contrib.admin.options import IncorrectLookupParameters
+from django.contrib.admin.views.main import ERROR_FLAG
 from django.contrib.auth import get_user_model
 from django.core.exceptions import PermissionDenied
 from django.http import StreamingHttpResponse
+from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
@@ -109,7 +112,10 @@ class AuditEntryAdmin(admin.ModelAdmin):
         """The rows the screen's filters select, every page of them, as CSV, streamed."""
         if not self.has_view_permission(request):
             raise PermissionDenied
-        changelist = self.get_changelist_instance(request)
+        try:
+            changelist = self.get_changelist_instance(request)
+        except IncorrectLookupParameters:  # a made-up date or field: the screen says so (?e=1), as Django's does
+            return redirect(f"{reverse('admin:articles_auditentry_changelist')}?{ERROR_FLAG}=1")
         response = StreamingHttpResponse(audit.csv_lines(changelist.queryset), content_type="text/csv; charset=utf-8")
         response["Content-Disposition"] = 'attachment; filename="nhat-ky.csv"'
         return response

@@ -9,97 +9,270 @@ from django.db import migrations, models
 
 
 class Migration(migrations.Migration):
-
     dependencies = [
-        ('articles', '0007_slugs_as_made_and_publish_time_help'),
+        ("articles", "0007_slugs_as_made_and_publish_time_help"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
     operations = [
         migrations.AlterModelOptions(
-            name='article',
-            options={'get_latest_by': 'published_at', 'ordering': ['-published_at', '-id'], 'permissions': [('publish_article', 'Có thể xuất bản, gỡ về bản nháp, hẹn giờ và khôi phục bài viết'), ('take_down_article', 'Có thể gỡ bài theo yêu cầu (trả lời 410) và đưa bài đã gỡ trở lại')], 'verbose_name': 'bài viết', 'verbose_name_plural': 'bài viết'},
+            name="article",
+            options={
+                "get_latest_by": "published_at",
+                "ordering": ["-published_at", "-id"],
+                "permissions": [
+                    ("publish_article", "Có thể xuất bản, gỡ về bản nháp, hẹn giờ và khôi phục bài viết"),
+                    ("take_down_article", "Có thể gỡ bài theo yêu cầu (trả lời 410) và đưa bài đã gỡ trở lại"),
+                ],
+                "verbose_name": "bài viết",
+                "verbose_name_plural": "bài viết",
+            },
         ),
         migrations.AddField(
-            model_name='article',
-            name='corrected_at',
-            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name='cải chính lúc'),
+            model_name="article",
+            name="corrected_at",
+            field=models.DateTimeField(blank=True, editable=False, null=True, verbose_name="cải chính lúc"),
         ),
         migrations.AlterField(
-            model_name='article',
-            name='status',
-            field=models.CharField(choices=[('draft', 'Bản nháp'), ('published', 'Đã xuất bản'), ('taken_down', 'Đã gỡ')], default='draft', max_length=10, verbose_name='trạng thái'),
+            model_name="article",
+            name="status",
+            field=models.CharField(
+                choices=[("draft", "Bản nháp"), ("published", "Đã xuất bản"), ("taken_down", "Đã gỡ")],
+                default="draft",
+                max_length=10,
+                verbose_name="trạng thái",
+            ),
         ),
         migrations.CreateModel(
-            name='Correction',
+            name="Correction",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('kind', models.CharField(choices=[('correction', 'Cải chính'), ('rectification', 'Đính chính'), ('apology', 'Xin lỗi và cải chính')], default='correction', max_length=16, verbose_name='loại')),
-                ('text', models.TextField(help_text='Văn bản thuần; được phép chèn liên kết dạng <a href="https://…">chữ</a>.', verbose_name='nội dung')),
-                ('created_at', models.DateTimeField(auto_now_add=True, verbose_name='tạo lúc')),
-                ('published_at', models.DateTimeField(blank=True, editable=False, null=True, verbose_name='đăng lúc')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='corrections', to='articles.article', verbose_name='bài viết')),
-                ('created_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người viết')),
-                ('published_by', models.ForeignKey(editable=False, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người đăng')),
-                ('replaces', models.ForeignKey(blank=True, help_text='Cải chính đã đăng mà cải chính này sửa lại (cái cũ vẫn hiện, ghi là đã được thay).', null=True, on_delete=django.db.models.deletion.PROTECT, related_name='replaced_by', to='articles.correction', verbose_name='thay cho')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                (
+                    "kind",
+                    models.CharField(
+                        choices=[
+                            ("correction", "Cải chính"),
+                            ("rectification", "Đính chính"),
+                            ("apology", "Xin lỗi và cải chính"),
+                        ],
+                        default="correction",
+                        max_length=16,
+                        verbose_name="loại",
+                    ),
+                ),
+                (
+                    "text",
+                    models.TextField(
+                        help_text='Văn bản thuần; được phép chèn liên kết dạng <a href="https://…">chữ</a>.',
+                        verbose_name="nội dung",
+                    ),
+                ),
+                ("created_at", models.DateTimeField(auto_now_add=True, verbose_name="tạo lúc")),
+                ("published_at", models.DateTimeField(blank=True, editable=False, null=True, verbose_name="đăng lúc")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="corrections",
+                        to="articles.article",
+                        verbose_name="bài viết",
+                    ),
+                ),
+                (
+                    "created_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người viết",
+                    ),
+                ),
+                (
+                    "published_by",
+                    models.ForeignKey(
+                        editable=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người đăng",
+                    ),
+                ),
+                (
+                    "replaces",
+                    models.ForeignKey(
+                        blank=True,
+                        help_text="Cải chính đã đăng mà cải chính này sửa lại (cái cũ vẫn hiện, ghi là đã được thay).",
+                        null=True,
+                        on_delete=django.db.models.deletion.PROTECT,
+                        related_name="replaced_by",
+                        to="articles.correction",
+                        verbose_name="thay cho",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'cải chính',
-                'verbose_name_plural': 'cải chính',
-                'ordering': ['-published_at', '-id'],
+                "verbose_name": "cải chính",
+                "verbose_name_plural": "cải chính",
+                "ordering": ["-published_at", "-id"],
             },
         ),
         migrations.CreateModel(
-            name='Takedown',
+            name="Takedown",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('taken_down_at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='gỡ lúc')),
-                ('reason', models.TextField(verbose_name='lý do gỡ')),
-                ('show_headline', models.BooleanField(default=False, help_text='Để trống: trang báo bài đã gỡ mà không nêu tiêu đề.', verbose_name='trang 410 vẫn ghi tiêu đề')),
-                ('reinstated_at', models.DateTimeField(blank=True, null=True, verbose_name='đưa trở lại lúc')),
-                ('reinstate_reason', models.TextField(blank=True, verbose_name='lý do đưa trở lại')),
-                ('article', models.ForeignKey(on_delete=django.db.models.deletion.CASCADE, related_name='takedowns', to='articles.article', verbose_name='bài viết')),
-                ('reinstated_by', models.ForeignKey(blank=True, null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người đưa trở lại')),
-                ('taken_down_by', models.ForeignKey(null=True, on_delete=django.db.models.deletion.SET_NULL, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người gỡ')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("taken_down_at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="gỡ lúc")),
+                ("reason", models.TextField(verbose_name="lý do gỡ")),
+                (
+                    "show_headline",
+                    models.BooleanField(
+                        default=False,
+                        help_text="Để trống: trang báo bài đã gỡ mà không nêu tiêu đề.",
+                        verbose_name="trang 410 vẫn ghi tiêu đề",
+                    ),
+                ),
+                ("reinstated_at", models.DateTimeField(blank=True, null=True, verbose_name="đưa trở lại lúc")),
+                ("reinstate_reason", models.TextField(blank=True, verbose_name="lý do đưa trở lại")),
+                (
+                    "article",
+                    models.ForeignKey(
+                        on_delete=django.db.models.deletion.CASCADE,
+                        related_name="takedowns",
+                        to="articles.article",
+                        verbose_name="bài viết",
+                    ),
+                ),
+                (
+                    "reinstated_by",
+                    models.ForeignKey(
+                        blank=True,
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người đưa trở lại",
+                    ),
+                ),
+                (
+                    "taken_down_by",
+                    models.ForeignKey(
+                        null=True,
+                        on_delete=django.db.models.deletion.SET_NULL,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người gỡ",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'lần gỡ bài',
-                'verbose_name_plural': 'các lần gỡ bài',
-                'ordering': ['-taken_down_at'],
+                "verbose_name": "lần gỡ bài",
+                "verbose_name_plural": "các lần gỡ bài",
+                "ordering": ["-taken_down_at"],
             },
         ),
         migrations.CreateModel(
-            name='AuditEntry',
+            name="AuditEntry",
             fields=[
-                ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
-                ('at', models.DateTimeField(default=django.utils.timezone.now, verbose_name='lúc')),
-                ('act', models.CharField(choices=[('create', 'Tạo bài'), ('edit', 'Sửa bài'), ('publish', 'Xuất bản'), ('schedule', 'Hẹn giờ'), ('unpublish', 'Gỡ về bản nháp'), ('expire', 'Hết hạn theo giờ hẹn gỡ'), ('takedown', 'Gỡ bài theo yêu cầu'), ('reinstate', 'Đưa bài đã gỡ trở lại'), ('correction', 'Đăng cải chính'), ('restore', 'Khôi phục bản lưu'), ('delete', 'Xoá bài'), ('recover', 'Khôi phục bài đã xoá'), ('share', 'Tạo liên kết xem trước'), ('revoke_share', 'Thu hồi liên kết xem trước')], max_length=16, verbose_name='việc')),
-                ('actor_name', models.CharField(max_length=150, verbose_name='người làm')),
-                ('target', models.CharField(help_text='Tiêu đề bài lúc đó, hoặc tên đối tượng khác.', max_length=255, verbose_name='đối tượng')),
-                ('reason', models.TextField(blank=True, verbose_name='lý do')),
-                ('changes', models.JSONField(blank=True, default=dict, verbose_name='thay đổi')),
-                ('actor', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to=settings.AUTH_USER_MODEL, verbose_name='người làm')),
-                ('article', models.ForeignKey(db_constraint=False, null=True, on_delete=django.db.models.deletion.DO_NOTHING, related_name='+', to='articles.article', verbose_name='bài viết')),
+                ("id", models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name="ID")),
+                ("at", models.DateTimeField(default=django.utils.timezone.now, verbose_name="lúc")),
+                (
+                    "act",
+                    models.CharField(
+                        choices=[
+                            ("create", "Tạo bài"),
+                            ("edit", "Sửa bài"),
+                            ("publish", "Xuất bản"),
+                            ("schedule", "Hẹn giờ"),
+                            ("unpublish", "Gỡ về bản nháp"),
+                            ("expire", "Hết hạn theo giờ hẹn gỡ"),
+                            ("takedown", "Gỡ bài theo yêu cầu"),
+                            ("reinstate", "Đưa bài đã gỡ trở lại"),
+                            ("correction", "Đăng cải chính"),
+                            ("restore", "Khôi phục bản lưu"),
+                            ("delete", "Xoá bài"),
+                            ("recover", "Khôi phục bài đã xoá"),
+                            ("share", "Tạo liên kết xem trước"),
+                            ("revoke_share", "Thu hồi liên kết xem trước"),
+                        ],
+                        max_length=16,
+                        verbose_name="việc",
+                    ),
+                ),
+                ("actor_name", models.CharField(max_length=150, verbose_name="người làm")),
+                (
+                    "target",
+                    models.CharField(
+                        help_text="Tiêu đề bài lúc đó, hoặc tên đối tượng khác.",
+                        max_length=255,
+                        verbose_name="đối tượng",
+                    ),
+                ),
+                ("reason", models.TextField(blank=True, verbose_name="lý do")),
+                ("changes", models.JSONField(blank=True, default=dict, verbose_name="thay đổi")),
+                (
+                    "actor",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to=settings.AUTH_USER_MODEL,
+                        verbose_name="người làm",
+                    ),
+                ),
+                (
+                    "article",
+                    models.ForeignKey(
+                        db_constraint=False,
+                        null=True,
+                        on_delete=django.db.models.deletion.DO_NOTHING,
+                        related_name="+",
+                        to="articles.article",
+                        verbose_name="bài viết",
+                    ),
+                ),
             ],
             options={
-                'verbose_name': 'mục nhật ký',
-                'verbose_name_plural': 'nhật ký',
-                'ordering': ['-at', '-id'],
-                'default_permissions': ('view',),
-                'indexes': [models.Index(fields=['-at', '-id'], name='audit_newest_idx'), models.Index(fields=['article', '-at', '-id'], name='audit_article_idx'), models.Index(fields=['actor', '-at', '-id'], name='audit_actor_idx'), models.Index(fields=['act', '-at', '-id'], name='audit_act_idx')],
-                'constraints': [models.UniqueConstraint(condition=models.Q(('act', 'expire')), fields=('article', 'at'), name='one_expiry_on_record')],
+                "verbose_name": "mục nhật ký",
+                "verbose_name_plural": "nhật ký",
+                "ordering": ["-at", "-id"],
+                "default_permissions": ("view",),
+                "indexes": [
+                    models.Index(fields=["-at", "-id"], name="audit_newest_idx"),
+                    models.Index(fields=["article", "-at", "-id"], name="audit_article_idx"),
+                    models.Index(fields=["actor", "-at", "-id"], name="audit_actor_idx"),
+                    models.Index(fields=["act", "-at", "-id"], name="audit_act_idx"),
+                ],
+                "constraints": [
+                    models.UniqueConstraint(
+                        condition=models.Q(("act", "expire")), fields=("article", "at"), name="one_expiry_on_record"
+                    )
+                ],
             },
         ),
         pgtrigger.migrations.AddTrigger(
-            model_name='auditentry',
-            trigger=pgtrigger.compiler.Trigger(name='append_only', sql=pgtrigger.compiler.UpsertTriggerSql(func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;", hash='7edc309d6c76a584d9fa94a3d719689453fe510d', operation='UPDATE OR DELETE', pgid='pgtrigger_append_only_9e4f4', table='articles_auditentry', when='BEFORE')),
+            model_name="auditentry",
+            trigger=pgtrigger.compiler.Trigger(
+                name="append_only",
+                sql=pgtrigger.compiler.UpsertTriggerSql(
+                    func="RAISE EXCEPTION 'pgtrigger: Cannot update or delete rows from % table', TG_TABLE_NAME;",
+                    hash="7edc309d6c76a584d9fa94a3d719689453fe510d",
+                    operation="UPDATE OR DELETE",
+                    pgid="pgtrigger_append_only_9e4f4",
+                    table="articles_auditentry",
+                    when="BEFORE",
+                ),
+            ),
         ),
         migrations.AddIndex(
-            model_name='correction',
-            index=models.Index(fields=['article', '-published_at'], name='correction_article_idx'),
+            model_name="correction",
+            index=models.Index(fields=["article", "-published_at"], name="correction_article_idx"),
         ),
         migrations.AddConstraint(
-            model_name='takedown',
-            constraint=models.UniqueConstraint(condition=models.Q(('reinstated_at__isnull', True)), fields=('article',), name='one_takedown_in_force'),
+            model_name="takedown",
+            constraint=models.UniqueConstraint(
+                condition=models.Q(("reinstated_at__isnull", True)), fields=("article",), name="one_takedown_in_force"
+            ),
         ),
     ]
