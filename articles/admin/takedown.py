@@ -115,6 +115,7 @@ class TakedownMixin:
         context = {
             **self.admin_site.each_context(request),
             "title": f"{title}: “{article}”",
+            "submit_label": title,
             "opts": self.opts,
             "original": article,
             "form": form,
