@@ -72,10 +72,15 @@ def main():
             User.objects.create_user(f"bientap{n}", is_staff=True)
         started = time.perf_counter()
         seed(connection, args.rows, [act for act, _ in AuditEntry.Act.choices])
-        print(f"{connection.vendor}: {AuditEntry.objects.count():,} rows seeded in {time.perf_counter() - started:.0f} s")
+        print(
+            f"{connection.vendor}: {AuditEntry.objects.count():,} rows seeded in {time.perf_counter() - started:.0f} s"
+        )
 
         # Static files by their plain names: the hashed ones need collectstatic first, and cost the same.
-        plain = {**settings.STORAGES, "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"}}
+        plain = {
+            **settings.STORAGES,
+            "staticfiles": {"BACKEND": "django.contrib.staticfiles.storage.StaticFilesStorage"},
+        }
         override_settings(STORAGES=plain).enable()
         client = Client()
         client.force_login(admin)
