@@ -4,7 +4,6 @@ means (who may, what is stamped, what is recorded) is ``articles/workflow.py``'s
 
 from django.contrib import messages
 from django.contrib.admin.utils import unquote
-from django.core.exceptions import PermissionDenied
 from django.shortcuts import redirect
 from django.template.response import TemplateResponse
 from django.urls import path, reverse
@@ -21,6 +20,10 @@ def _taken_down_message(takedown):
     at = f" lúc {when(takedown.taken_down_at)}" if takedown else ""
     reason = f" (lý do: {takedown.reason})" if takedown else ""
     return f"Bài này đã bị {who} gỡ theo yêu cầu{at}{reason}"
+
+
+def _may_take_down(user, article):
+    return workflow.can_take_down(user)
 
 
 class TakedownMixin:
@@ -68,50 +71,53 @@ class TakedownMixin:
         return redirect(reverse("admin:articles_article_change", args=[article.pk]))
 
     def take_down_view(self, request, object_id):
-        article = article_for(self, request, object_id, lambda user, _: workflow.can_take_down(user))
-        form = TakedownForm(request.POST or None)
+        def take_down(article, user, cleaned):
+            takedown = workflow.take_down(article, user, cleaned["reason"], show_headline=cleaned["show_headline"])
+            if takedown is None:
+                current = article.takedowns.in_force().select_related("taken_down_by").first()
+                return f"{_taken_down_message(current)}; không ghi lần nữa.", messages.WARNING
+            return "Đã gỡ bài: bạn đọc mở đường dẫn của bài sẽ nhận trang báo đã gỡ (410).", messages.SUCCESS
+
+        return self._reason_view(
+            request, object_id, _may_take_down, TakedownForm, take_down, "Gỡ bài theo yêu cầu", "take_down"
+        )
+
+    def reinstate_view(self, request, object_id):
+        def reinstate(article, user, cleaned):
+            if workflow.reinstate(article, user, cleaned["reason"]) is None:
+                return "Bài này không ở trạng thái đã gỡ; không có gì để đưa trở lại.", messages.WARNING
+            return "Đã đưa bài trở lại, ở đúng đường dẫn cũ.", messages.SUCCESS
+
+        return self._reason_view(
+            request, object_id, _may_take_down, ReasonForm, reinstate, "Đưa bài đã gỡ trở lại", "reinstate"
+        )
+
+    def delete_taken_down_view(self, request, object_id):
+        def delete(article, user, cleaned):
+            workflow.delete_taken_down(article, user, cleaned["reason"])
+            return f"Đã xoá bài “{article}”; lý do được ghi vào nhật ký.", messages.SUCCESS
+
+        def may(user, article):  # every other article has the ordinary delete
+            return workflow.may_delete_taken_down(user) and article.status == Article.Status.TAKEN_DOWN
+
+        return self._reason_view(request, object_id, may, ReasonForm, delete, "Xoá bài đã gỡ", "delete_taken_down")
+
+    def _reason_view(self, request, object_id, may, form_class, act, title, name):
+        """A page asking for a reason (and `form_class`'s other fields) before `act(article, user, cleaned_data)`,
+        which says what happened (message, level) or raises Refused, shown on the same form. Refused outright (403)
+        when `may(user, article)` is false, whatever was posted."""
+        article = article_for(self, request, object_id, may)
+        form = form_class(request.POST or None)
         if request.method == "POST" and form.is_valid():
             try:
-                takedown = workflow.take_down(
-                    article, request.user, form.cleaned_data["reason"], show_headline=form.cleaned_data["show_headline"]
-                )
+                message, level = act(article, request.user, form.cleaned_data)
             except workflow.Refused as refused:
                 form.add_error("reason", str(refused))
             else:
-                if takedown is None:
-                    current = article.takedowns.in_force().select_related("taken_down_by").first()
-                    self.message_user(request, f"{_taken_down_message(current)}; không ghi lần nữa.", messages.WARNING)
-                else:
-                    self.message_user(request, "Đã gỡ bài: bạn đọc mở đường dẫn của bài sẽ nhận trang báo đã gỡ (410).")
-                return redirect(reverse("admin:articles_article_change", args=[article.pk]))
-        return self._reason_page(request, article, form, "Gỡ bài theo yêu cầu", "admin:articles_article_take_down")
-
-    def reinstate_view(self, request, object_id):
-        article = article_for(self, request, object_id, lambda user, _: workflow.can_take_down(user))
-        form = ReasonForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            if workflow.reinstate(article, request.user, form.cleaned_data["reason"]) is None:
-                self.message_user(
-                    request, "Bài này không ở trạng thái đã gỡ; không có gì để đưa trở lại.", messages.WARNING
-                )
-            else:
-                self.message_user(request, "Đã đưa bài trở lại, ở đúng đường dẫn cũ.")
-            return redirect(reverse("admin:articles_article_change", args=[article.pk]))
-        return self._reason_page(request, article, form, "Đưa bài đã gỡ trở lại", "admin:articles_article_reinstate")
-
-    def delete_taken_down_view(self, request, object_id):
-        article = article_for(self, request, object_id, lambda user, _: workflow.may_delete_taken_down(user))
-        if article.status != Article.Status.TAKEN_DOWN:
-            raise PermissionDenied  # every other article has the ordinary delete
-        form = ReasonForm(request.POST or None)
-        if request.method == "POST" and form.is_valid():
-            workflow.delete_taken_down(article, request.user, form.cleaned_data["reason"])
-            self.message_user(request, f"Đã xoá bài “{article}”; lý do được ghi vào nhật ký.")
-            return redirect(reverse("admin:articles_article_changelist"))
-        title = "Xoá bài đã gỡ"
-        return self._reason_page(request, article, form, title, "admin:articles_article_delete_taken_down")
-
-    def _reason_page(self, request, article, form, title, url_name):
+                self.message_user(request, message, level)
+                if Article.objects.filter(pk=article.pk).exists():
+                    return redirect(reverse("admin:articles_article_change", args=[article.pk]))
+                return redirect(reverse("admin:articles_article_changelist"))
         context = {
             **self.admin_site.each_context(request),
             "title": f"{title}: “{article}”",
@@ -119,7 +125,7 @@ class TakedownMixin:
             "opts": self.opts,
             "original": article,
             "form": form,
-            "action": reverse(url_name, args=[article.pk]),
+            "action": reverse(f"admin:articles_article_{name}", args=[article.pk]),
             "takedown": Takedown.objects.in_force().filter(article=article).first(),
         }
         return TemplateResponse(request, "admin/articles/article/reason_form.html", context)
