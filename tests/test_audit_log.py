@@ -3,6 +3,7 @@ who, when, why and what changed; append-only in the model, the admin and (on Pos
 
 import csv
 import io
+import re
 import threading
 from datetime import timedelta
 from pathlib import Path
@@ -157,12 +158,13 @@ def test_the_log_screen_filters_by_article_user_act_and_date_and_exports_csv(chi
     workflow.take_down(first, chief, "Lý do gỡ.")
     workflow.take_down(second, chief, "Lý do khác.")
     page = editor_client.get(LOG_URL).content.decode()
-    assert "Nhật ký" in page and page.index("Bài thứ hai") < page.index("Bài thứ nhất")
+    assert "<h1>Nhật ký</h1>" in page and page.index("Bài thứ hai") < page.index("Bài thứ nhất")
+    assert re.search(r"\d{2}/\d{2}/\d{4} - \d{2}:\d{2}:\d{2}", page)  # as the paper writes times, to the second
     for query, shown, hidden in [
         (f"bai={first.pk}", "Lý do gỡ.", "Lý do khác."),
         (f"nguoi={chief.pk}&act__exact=takedown", "Lý do khác.", "Tạo bài"),
         ("nguoi=he-thong", "Tạo bài", "Lý do gỡ."),
-        ("at__gte=2000-01-01&at__lt=2000-01-02", "0 nhật ký", "Lý do gỡ."),
+        ("at__gte=2000-01-01+00:00:00%2B07:00&at__lt=2000-01-02+00:00:00%2B07:00", "0 nhật ký", "Lý do gỡ."),
         ("q=thu+nhat", "Lý do gỡ.", "Lý do khác."),
     ]:
         response = editor_client.get(f"{LOG_URL}?{query}")

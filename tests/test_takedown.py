@@ -244,3 +244,30 @@ def test_a_draft_cannot_be_taken_down_on_order(chief_client):
     response = chief_client.post(f"{LIST_URL}{draft.pk}/go-bai/", {"reason": REASON})
     assert response.status_code == 200 and "Chỉ gỡ theo yêu cầu được bài đã xuất bản" in response.content.decode()
     assert Article.objects.get(pk=draft.pk).status == Article.Status.DRAFT
+
+
+def test_a_bulk_takedown_asks_one_reason_and_records_each_article(chief, chief_client):
+    """ "Gỡ các bài đã chọn theo yêu cầu…": a page asks the reason (a blank one refused there, the selection kept);
+    then each published article is its own takedown and its own row; a draft is left as it is."""
+    live = [make_article(headline=f"Bài {n}") for n in range(2)]
+    draft = make_article(headline="Nháp", status=Article.Status.DRAFT)
+    selection = {"action": "take_down_selected", "_selected_action": [a.pk for a in [*live, draft]]}
+    asked = chief_client.post(LIST_URL, {**selection, "index": 0})
+    assert asked.status_code == 200 and "Lý do" in asked.content.decode()
+    blank = chief_client.post(LIST_URL, {**selection, "reason": "  "})
+    assert "Hãy ghi lý do" in blank.content.decode() and not Takedown.objects.exists()
+    done = chief_client.post(LIST_URL, {**selection, "reason": REASON}, follow=True)
+    assert "Đã gỡ 2 bài theo yêu cầu; 1 bài không gỡ" in done.content.decode()
+    assert set(Article.objects.filter(status=Article.Status.TAKEN_DOWN)) == set(live)
+    rows = AuditEntry.objects.filter(act=AuditEntry.Act.TAKEDOWN)
+    assert sorted(row.article_id for row in rows) == sorted(a.pk for a in live)
+    assert {row.reason for row in rows} == {REASON} and Article.objects.get(pk=draft.pk).status == "draft"
+
+
+def test_the_bulk_takedown_is_not_offered_nor_accepted_without_the_permission():
+    """An editor without the permission neither sees the action nor gets anything done by posting it."""
+    client = logged_in(make_staff("bientap", workflow.EDITORS))
+    article = make_article()
+    assert "take_down_selected" not in client.get(LIST_URL).content.decode()
+    client.post(LIST_URL, {"action": "take_down_selected", "_selected_action": [article.pk], "reason": REASON})
+    assert Article.objects.get(pk=article.pk).status == Article.Status.PUBLISHED

@@ -37,6 +37,7 @@ class ArticleAdmin(
     VersionAdmin,
 ):
     form = ArticleAdminForm
+    actions = [*BulkActionsMixin.actions, "take_down_selected"]
     list_display = [
         "headline",
         "author",
