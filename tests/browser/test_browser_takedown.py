@@ -1,5 +1,5 @@
-"""Taking down on order in the browser: the editor-in-chief gives a reason, a reader's open tab gets 410 on reload,
-and Nhật ký lists the act."""
+"""Taking down on order in the browser: the editor-in-chief gives a reason, a reader's open tab gets 410 on reload
+(an accessible page), and Nhật ký lists the act."""
 
 import importlib
 
@@ -9,7 +9,7 @@ from django.db.migrations.executor import MigrationExecutor
 from playwright.sync_api import expect
 
 from articles import workflow
-from tests.browser.conftest import log_in
+from tests.browser.conftest import axe_violations, log_in
 from tests.factories import make_article, make_staff
 
 HEADLINE = "Bài phải gỡ theo yêu cầu của cơ quan quản lý"
@@ -50,6 +50,7 @@ def test_an_editor_in_chief_takes_an_article_down_and_a_reader_gets_410_on_reloa
     assert response.status == 410
     expect(reader.page.get_by_role("heading", level=1)).to_have_text("Bài viết đã bị gỡ")
     expect(reader.page.get_by_text("Nội dung không còn được đăng.")).to_have_count(0)
+    assert not axe_violations(reader.page), "the 410 page has serious accessibility violations"
 
     editor.page.goto("/admin/articles/auditentry/")
     row = editor.page.locator("#result_list tbody tr").first
