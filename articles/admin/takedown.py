@@ -50,6 +50,8 @@ class TakedownMixin:
         context = {
             **self.admin_site.each_context(request),
             "title": "Gỡ các bài đã chọn theo yêu cầu",
+            "submit_label": "Gỡ các bài này",
+            "cancel_url": reverse("admin:articles_article_changelist"),
             "opts": self.opts,
             "form": form,
             "articles": queryset,
@@ -153,6 +155,7 @@ class TakedownMixin:
             **self.admin_site.each_context(request),
             "title": f"{title}: “{article}”",
             "submit_label": title,
+            "cancel_url": reverse("admin:articles_article_change", args=[article.pk]),
             "opts": self.opts,
             "original": article,
             "form": form,
