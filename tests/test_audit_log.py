@@ -147,6 +147,9 @@ def test_rows_cannot_be_changed_or_deleted_through_the_model_or_the_admin(editor
     assert editor_client.post(f"{LOG_URL}{row.pk}/delete/", {"post": "yes"}).status_code == 403
     assert editor_client.post(f"{LOG_URL}{row.pk}/change/", {"reason": "x"}).status_code == 403
     assert editor_client.get(f"{LOG_URL}add/").status_code == 403
+    view = editor_client.get(f"{LOG_URL}{row.pk}/change/")  # read-only, even when the row names a deleted article
+    Article.objects.all().delete()
+    assert view.status_code == 200 and editor_client.get(f"{LOG_URL}{row.pk}/change/").status_code == 200
     assert not AuditEntry.objects.exclude(reason="").exists()
 
 
