@@ -37,15 +37,24 @@ FORM = tuple(name for _, names in GROUPS for name in names)
 PUBLISHING = ("status", "published_at", "unpublish_at")
 
 CARD = ("headline", "slug", "published_at", "lead", "author", "image", "image_renditions")
-# A card, and what an app needs besides to show and to sync it: the section, the photo's texts, the last edit.
-SUMMARY = (*CARD, "section", "image_caption", "image_credit", "image_alt", "updated_at")
+# A card, and what an app needs besides to show it: the section, the photo's texts (and, to sync it, the times of its
+# last change: models.CHANGE_TIMES, which ArticleQuerySet.summaries() loads too).
+SUMMARY = (*CARD, "section", "image_caption", "image_credit", "image_alt")
 
 # What articles/renditions.py made of the photo, and search's folded words (articles/search.py).
 DERIVED = ("image_renditions", "search_headline", "search_text")
 # Who created and last changed the article, and when: shown read-only in the admin's "Lưu vết" group.
 AUDIT = (("created_by", "created_at"), ("updated_by", "updated_at"))
-# The rest the system keeps: the id, the optimistic lock's counter (Article.save()), the importer's source and checksum.
-BOOKKEEPING = (*(name for pair in AUDIT for name in pair), "id", "version", "source_key", "source_checksum")
+# The rest the system keeps: the id, the optimistic lock's counter (Article.save()), the importer's source and checksum,
+# when the latest correction was published (workflow.publish_correction).
+BOOKKEEPING = (
+    *(name for pair in AUDIT for name in pair),
+    "id",
+    "version",
+    "source_key",
+    "source_checksum",
+    "corrected_at",
+)
 
 
 def _field(name):

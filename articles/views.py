@@ -1,15 +1,16 @@
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
 
 from articles import queries, search, workflow
 from articles.lists import CardList
-from articles.models import Article, Author, Section
+from articles.models import Article, Author, Correction, Section
 from articles.pagination import Cursor, LostPlace, UncountedPaginator, without_cursor
-from articles.reading import Moved, article_for_reader
+from articles.reading import Gone, Moved, article_for_reader
 
 
 class ArticleListView(ListView):
@@ -78,6 +79,7 @@ class ArticleDetailView(DetailView):
         context["is_preview"] = not getattr(self.object, "is_visible", True)
         context["share_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
         context["related"] = queries.related_to(self.object)
+        context["corrections"] = queries.corrections_of(self.object)
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -96,6 +98,20 @@ class ArticleDetailView(DetailView):
             # A slug the article had before its URL changed: shared links keep working, but only to what readers see.
             query = request.META.get("QUERY_STRING")
             return HttpResponsePermanentRedirect(moved.article.get_absolute_url() + (f"?{query}" if query else ""))
+        except Gone as gone:
+            # No content; its headline only if the editor who took it down chose so.
+            return TemplateResponse(request, "410.html", {"takedown": gone.takedown}, status=410)
+
+
+class CorrectionListView(ListView):
+    """/corrections/: every published correction of an article readers may see, newest first."""
+
+    template_name = "articles/corrections.html"
+    context_object_name = "corrections"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return Correction.objects.published().select_related("article")
 
 
 class SearchView(ArticleListView):

@@ -6,15 +6,18 @@ The page cache, 304s, CORS and the rate limit: tests/test_api_cache.py; Schemath
 import json
 import re
 from datetime import timedelta
+from types import SimpleNamespace
 
 import pytest
 from django.urls import URLPattern, reverse
 from django.utils import timezone
 from drf_spectacular.validation import validate_schema
 
+from articles import workflow
 from articles.api import serializers, urls
+from articles.api.errors import GONE
 from articles.api.pagination import Cursor
-from articles.models import Article
+from articles.models import Article, Correction
 from tests.factories import make_article, make_author, make_section, uploaded_image
 
 pytestmark = pytest.mark.django_db
@@ -76,11 +79,12 @@ def api_urls(visible):
     ]
 
 
-def test_no_endpoint_shows_a_draft_a_scheduled_or_an_expired_article(client):
-    """Every endpoint of the API, for a draft (renamed, so with an old slug too), a scheduled and an expired article:
-    none appears in any list, search, filter or page; their own addresses are 404 like the pages; an author whose
-    only byline is on a hidden article is not listed; and no field readers never see (status, version, accounts,
-    the importer's keys, the take-down time) appears anywhere."""
+def test_no_endpoint_shows_a_draft_a_scheduled_an_expired_or_a_taken_down_article(client, editor):
+    """Every endpoint of the API, for a draft (renamed, so with an old slug too), a scheduled, an expired and a taken
+    down article (renamed too), each with a published correction: none appears in any list, search, filter or page;
+    their addresses are 404 like the pages, or 410 for the one taken down on order, at its URL and its old one,
+    without its headline or words; an author whose only byline is on a hidden article is not listed; and no field
+    readers never see (status, version, accounts, the importer's keys, the take-down time) appears anywhere."""
     section = make_section("Kinh tế")
     author = make_author("THANH THY")
     hidden_author = make_author("BÚT DANH NHÁP")
@@ -91,11 +95,17 @@ def test_no_endpoint_shows_a_draft_a_scheduled_or_an_expired_article(client):
         make_article(headline="Hợp tác xã nháp", status=Article.Status.DRAFT, author=hidden_author, **common),
         make_article(headline="Hợp tác xã hẹn giờ", published_at=now + timedelta(days=1), author=author, **common),
         make_article(headline="Hợp tác xã đã gỡ", unpublish_at=now - timedelta(minutes=1), author=author, **common),
+        make_article(headline="Hợp tác xã bị gỡ", body="<p>Lời bài bị gỡ.</p>", author=author, **common),
     ]
-    draft = hidden[0]
-    old_slug = draft.slug
-    draft.slug = "hop-tac-xa-nhap-doi-ten"
-    draft.save()
+    for article in [visible, *hidden[1:]]:
+        workflow.publish_correction(Correction.objects.create(article=article, text=f"Sửa {article.headline}."), editor)
+    draft, taken_down = hidden[0], hidden[-1]
+    old_slugs = {draft.pk: draft.slug, taken_down.pk: taken_down.slug}
+    for article, slug in ((draft, "hop-tac-xa-nhap-doi-ten"), (taken_down, "hop-tac-xa-bi-go-doi-ten")):
+        article.refresh_from_db()
+        article.slug = slug
+        article.save()
+    workflow.take_down(taken_down, editor, "Theo yêu cầu của cơ quan quản lý.")
     pages = api_urls(visible)
     assert len(pages) >= 12
     for url in pages:
@@ -110,12 +120,25 @@ def test_no_endpoint_shows_a_draft_a_scheduled_or_an_expired_article(client):
             assert not keys & {"status", "version", "user", "created_by", "updated_by", "source_key", "unpublish_at"}
         for article in hidden:
             assert article.headline not in text and article.slug not in text, (url, article.headline)
+            assert old_slugs.get(article.pk, article.slug) not in text, url
         assert hidden_author.slug not in text, url
-    for article in hidden:
+    assert "Sửa Hợp tác xã công khai." in client.get(f"{API}articles/{visible.slug}/").content.decode()
+    for article in hidden[:-1]:
         response = client.get(f"{API}articles/{article.slug}/")
         assert (response.status_code, response.json()) == (404, {"detail": NOT_VISIBLE})
-    assert client.get(f"{API}articles/{old_slug}/").status_code == 404
+    assert client.get(f"{API}articles/{old_slugs[draft.pk]}/").status_code == 404
+    for slug in (taken_down.slug, old_slugs[taken_down.pk]):
+        response = client.get(f"{API}articles/{slug}/")
+        assert (response.status_code, response.json()) == (410, {"detail": GONE}), slug
     assert client.get(f"{API}authors/{hidden_author.slug}/").status_code == 404
+
+
+def test_a_taken_down_article_names_its_headline_only_when_the_editor_chose_so(client, editor):
+    """As its page: the 410 says the article was taken down, and its headline only if chosen."""
+    article = make_article(headline="Bài gỡ vẫn nêu tên")
+    workflow.take_down(article, editor, "Theo yêu cầu.", show_headline=True)
+    response = client.get(f"{API}articles/{article.slug}/")
+    assert (response.status_code, response.json()) == (410, {"detail": GONE, "headline": "Bài gỡ vẫn nêu tên"})
 
 
 # What an article says.
@@ -180,6 +203,34 @@ def test_an_old_slug_moves_to_the_current_address_like_the_page(client):
     assert client.get(f"/articles/{old}/")["Location"] == "/articles/ten-moi/"
 
 
+def test_an_article_lists_its_published_corrections_newest_first_in_one_more_query(
+    client, editor, django_assert_num_queries, settings
+):
+    """As on its page: each published correction (kind, text as HTML and plain, time), newest first, the replaced
+    one marked; a draft correction is not shown; the article's `modified_at` follows the latest. One query more
+    than an article never corrected."""
+    settings.PAGE_CACHE = False
+    article = make_article()
+    first = Correction.objects.create(article=article, text='Sửa tên <a href="https://example.org">ông A</a>.')
+    workflow.publish_correction(first, editor)
+    second = Correction.objects.create(article=article, text="Sửa lần hai.", replaces=first)
+    workflow.publish_correction(second, editor)
+    Correction.objects.create(article=article, text="Bản nháp cải chính.")
+    with django_assert_num_queries(2):
+        data = get(client, f"{API}articles/{article.slug}/")
+    assert [(c["text"], c["kind_name"], c["replaced"]) for c in data["corrections"]] == [
+        ("Sửa lần hai.", "Cải chính", False),
+        ("Sửa tên ông A.", "Cải chính", True),
+    ]
+    assert data["corrections"][1]["text_html"] == 'Sửa tên <a href="https://example.org" rel="noopener">ông A</a>.'
+    second.refresh_from_db()
+    assert (
+        data["modified_at"]
+        == data["corrections"][0]["published_at"]
+        == timezone.localtime(second.published_at).isoformat(timespec="seconds")
+    )
+
+
 def test_every_serializer_writes_exactly_the_fields_it_declares(client):
     """The schema is made from the declared fields and the data from `shape()`: they name the same keys."""
     article = make_article(section=make_section(), image=uploaded_image())
@@ -190,6 +241,9 @@ def test_every_serializer_writes_exactly_the_fields_it_declares(client):
         serializers.Photo: article,
         serializers.Rendition: article.photo.files[0],
         serializers.Owner: article.section,
+        serializers.CorrectionOut: SimpleNamespace(
+            pk=1, kind="correction", get_kind_display=lambda: "Cải chính", text="x", published_at=None, replaced=False
+        ),
     }
     for serializer, instance in shapes.items():
         assert list(serializer.shape(instance, links)) == list(serializer().fields), serializer.__name__

@@ -24,6 +24,9 @@ class BadParameters(exceptions.ValidationError):
         super().__init__(self.errors)
 
 
+GONE = "Bài viết này đã được tòa soạn gỡ xuống và không còn được đăng."
+
+
 class Error(serializers.Serializer):
     """What every error response holds (for the schema)."""
 
@@ -33,6 +36,18 @@ class Error(serializers.Serializer):
         required=False,
         help_text="Với lỗi 400: mỗi tham số bị từ chối và lý do.",
     )
+
+
+class TakenDown(serializers.Serializer):
+    """What a taken-down article's address answers (410), as its page says it: no content, the headline only if the
+    editor who took it down chose so."""
+
+    detail = serializers.CharField()
+    headline = serializers.CharField(required=False, help_text="Chỉ khi tòa soạn chọn vẫn nêu tiêu đề.")
+
+    @staticmethod
+    def shape(takedown):
+        return {"detail": GONE, **({"headline": takedown.article.headline} if takedown.show_headline else {})}
 
 
 class Missing(exceptions.NotFound):

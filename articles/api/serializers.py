@@ -7,9 +7,8 @@ declares, and Schemathesis that every response matches the schema.
 Times are ISO 8601 with the newsroom's offset (`formatting.iso`: 2026-12-01T08:00:00+07:00); every URL is absolute;
 `url` is the page a reader opens (the canonical URL), `api_url` the same thing in the API.
 
-Several authors (bylines), tags, a thread and corrections are not in the newsroom yet. When they land, each is a field
-here and one line in `summary()` or `ArticleDetail.to_representation()`: `bylines` is already a list, of the one author
-an article has today.
+Several authors (bylines), tags and a thread are not in the newsroom yet. When they land, each is a field here and one
+line in a `shape()`: `bylines` is already a list, of the one author an article has today.
 """
 
 import functools
@@ -18,8 +17,10 @@ from django.conf import settings
 from django.urls import get_script_prefix, get_urlconf
 from rest_framework import serializers
 
+from articles import queries
 from articles.formatting import iso
 from articles.links import fixed_url, slug_url
+from articles.models import Correction
 from articles.sanitize import html_to_text
 
 # The URL name of each kind of thing in the API, for its `api_url`.
@@ -160,11 +161,36 @@ class ArticleSummary(Shape):
         }
 
 
+class CorrectionOut(Shape):
+    """A published correction of an article (cải chính), as its page shows it."""
+
+    id = serializers.IntegerField()
+    kind = serializers.ChoiceField(choices=Correction.Kind.choices)
+    kind_name = serializers.CharField(help_text="Loại, như báo in: Cải chính, Đính chính, Xin lỗi và cải chính.")
+    text_html = serializers.CharField(help_text="Nội dung, HTML đã lọc (chỉ liên kết).")
+    text = serializers.CharField(help_text="Nội dung, văn bản thuần.")
+    published_at = serializers.DateTimeField()
+    replaced = serializers.BooleanField(help_text="Đã được thay bằng một cải chính mới hơn.")
+
+    @staticmethod
+    def shape(correction, links):
+        return {
+            "id": correction.pk,
+            "kind": correction.kind,
+            "kind_name": correction.get_kind_display(),
+            "text_html": correction.text,
+            "text": html_to_text(correction.text),
+            "published_at": iso(correction.published_at),
+            "replaced": correction.replaced,
+        }
+
+
 class ArticleDetail(ArticleSummary):
-    """One article, whole."""
+    """One article, whole, with its published corrections, newest first."""
 
     body_html = serializers.CharField(help_text="Nội dung, HTML đã lọc theo danh sách thẻ cho phép của báo.")
     body_text = serializers.CharField(help_text="Nội dung, văn bản thuần: mỗi đoạn một dòng.")
+    corrections = CorrectionOut(many=True)
 
     @staticmethod
     def shape(article, links):
@@ -172,6 +198,7 @@ class ArticleDetail(ArticleSummary):
             **ArticleSummary.shape(article, links),
             "body_html": article.body,
             "body_text": html_to_text(article.body, lines=True),
+            "corrections": [CorrectionOut.shape(correction, links) for correction in queries.corrections_of(article)],
         }
 
 

@@ -13,11 +13,11 @@ from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from articles import search
-from articles.api import filters, pagination, queries, serializers
+from articles.api import errors, filters, pagination, queries, serializers
 from articles.api.errors import NOT_FOUND, Error, Missing
 from articles.links import fixed_url, slug_url
 from articles.models import Article, Author, Section
-from articles.reading import Moved, article_for_reader
+from articles.reading import Gone, Moved, article_for_reader
 
 REFUSED = {
     400: OpenApiResponse(Error, description="Tham số không hợp lệ."),
@@ -93,11 +93,14 @@ class ArticleDetail(ApiView):
     @extend_schema(
         operation_id="articles_detail",
         summary="Một bài, trọn vẹn",
-        description="Bài chưa xuất bản hoặc không có: 404. Đường dẫn cũ của bài: 301 tới địa chỉ hiện tại.",
+        description=(
+            "Bài chưa xuất bản hoặc không có: 404. Bài đã bị gỡ: 410. Đường dẫn cũ của bài: 301 tới địa chỉ hiện tại."
+        ),
         responses={
             200: serializers.ArticleDetail,
             301: OpenApiResponse(description="Đường dẫn cũ của bài: Location là địa chỉ hiện tại."),
             **MISSING,
+            410: OpenApiResponse(errors.TakenDown, description="Bài đã bị tòa soạn gỡ xuống."),
             **REFUSED,
         },
     )
@@ -106,6 +109,8 @@ class ArticleDetail(ApiView):
             article = article_for_reader(slug)
         except Moved as moved:
             return HttpResponsePermanentRedirect(slug_url("api:article-detail", moved.article.slug))
+        except Gone as gone:
+            return Response(errors.TakenDown.shape(gone.takedown), status=410)
         response = Response(serializers.ArticleDetail.shape(article, serializers.Links.of(request)))
         response["Last-Modified"] = http_date(article.modified_at.timestamp())
         return response
