@@ -139,7 +139,7 @@ class ArticleSummary(Shape):
     headline = serializers.CharField()
     lead = serializers.CharField(help_text="Sapo, văn bản thuần.")
     published_at = serializers.DateTimeField()
-    modified_at = serializers.DateTimeField(help_text="Lần sửa cuối, hoặc lúc xuất bản nếu muộn hơn.")
+    modified_at = serializers.DateTimeField(help_text="Lần thay đổi cuối: sửa, xuất bản hoặc cải chính.")
     section = Owner(allow_null=True)
     bylines = Owner(many=True, help_text="Tác giả, theo thứ tự in.")
     photo = Photo(allow_null=True)
