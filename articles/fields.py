@@ -13,6 +13,7 @@ A field added to `Article` is added here, in the group it belongs to, and every 
 | `restored()`    | what restoring a revision brings back           | `revisions.py` (the URL stays)                   |
 | `word_diffed()` | texts compared word by word, not before → after | `revisions.py`                                   |
 | `CARD`          | what a list's card prints                       | `ArticleQuerySet.cards()`: lists load no more    |
+| `SUMMARY`       | what the API says of each article of a list     | `ArticleQuerySet.summaries()` (articles/api/)    |
 | `DERIVED`       | made from the others on every save              | `revisions.py` (not stored in revisions)         |
 | `AUDIT`         | who and when, shown read-only                   | the admin's "Lưu vết" group                      |
 | `BOOKKEEPING`   | the rest the system keeps (`AUDIT` included)    | nothing: said so that no field is unknown        |
@@ -36,6 +37,9 @@ FORM = tuple(name for _, names in GROUPS for name in names)
 PUBLISHING = ("status", "published_at", "unpublish_at")
 
 CARD = ("headline", "slug", "published_at", "lead", "author", "image", "image_renditions")
+# A card, and what an app needs besides to show it: the section, the photo's texts (and, to sync it, the times of its
+# last change: models.CHANGE_TIMES, which ArticleQuerySet.summaries() loads too).
+SUMMARY = (*CARD, "section", "image_caption", "image_credit", "image_alt")
 
 # What articles/renditions.py made of the photo, and search's folded words (articles/search.py).
 DERIVED = ("image_renditions", "search_headline", "search_text")

@@ -96,6 +96,12 @@ class ArticleOwnerQuerySet(PublicQuerySet):
         """Only those with at least one visible article, annotated with `lastmod`, when one last changed."""
         return self.filter(articles__in=Article.objects.published()).annotate(lastmod=Max(last_change("articles__")))
 
+    def showing_articles(self):
+        """Only those with at least one visible article: each looked up in its list's index, where
+        `with_visible_articles()` reads every visible article to find when each owner's last changed."""
+        field = self.model._meta.get_field("articles").field.name
+        return self.filter(Exists(Article.objects.published().filter(**{field: OuterRef("pk")})))
+
 
 class ArticleOwner(models.Model):
     """An author or a section: named, with a slug made from the name and a page of its visible articles."""
@@ -204,6 +210,15 @@ class ArticleQuerySet(PublicQuerySet):
         """What a list prints of each article (its card) and nothing more: a list loads 20 rows, and the body, the
         search text and the bookkeeping columns are most of each row's bytes and conversions."""
         return self.select_related("author").only(*fields.CARD, "author__name", "author__slug")
+
+    def summaries(self):
+        """What the API lists of each article (its summary, ``fields.SUMMARY``), with its author and section."""
+        owners = ("author__name", "author__slug", "section__name", "section__slug")
+        return self.select_related("author", "section").only(*fields.SUMMARY, *CHANGE_TIMES, *owners)
+
+    def changed_since(self, moment):
+        """Articles a reader saw change at or after `moment`: edited, published or corrected (``last_change()``)."""
+        return self.alias(changed=last_change()).filter(changed__gte=moment)
 
     def search(self, query):
         """Articles holding every word of `query` (accents, case and đ ignored), headline matches first, then newest.

@@ -38,7 +38,7 @@ def environment(**options):
         news_article_json_ld=news_article_json_ld,
         time_tag=time_tag,
     )
-    env.filters.update(iso=iso, shorten=shorten, quote=quote_all)
+    env.filters.update(iso=formatting.iso, shorten=shorten, quote=quote_all)
     return env
 
 
@@ -89,11 +89,6 @@ def querystring(request, **changes):
     return f"?{params.urlencode()}"
 
 
-def iso(value):
-    """A time in ISO 8601, local time, to the second: what <time datetime>, Open Graph and JSON-LD carry."""
-    return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
-
-
 def time_tag(value):
     """A time as the paper prints it, 17/02/2020 - 09:44 (local time), in a <time> that machines can read."""
     return _time_tag(value, timezone.get_current_timezone()) if value else ""
@@ -132,8 +127,8 @@ def news_article_json_ld(request, article, corrections=()):
         "headline": article.headline,
         "description": article.lead,
         "inLanguage": "vi",
-        "datePublished": iso(article.published_at),
-        "dateModified": iso(article.modified_at),
+        "datePublished": formatting.iso(article.published_at),
+        "dateModified": formatting.iso(article.modified_at),
         "publisher": {
             "@type": "Organization",
             "name": settings.SITE_NAME,
@@ -170,7 +165,7 @@ def news_article_json_ld(request, article, corrections=()):
             {
                 "@type": "CorrectionComment",
                 "text": f"{correction.get_kind_display()}: {html_to_text(correction.text)}",
-                "datePublished": iso(correction.published_at),
+                "datePublished": formatting.iso(correction.published_at),
             }
             for correction in corrections
         ]

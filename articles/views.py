@@ -8,8 +8,9 @@ from django.views.generic import DetailView, ListView
 
 from articles import queries, search, workflow
 from articles.lists import CardList
-from articles.models import Article, Author, Correction, Section, Takedown
+from articles.models import Article, Author, Correction, Section
 from articles.pagination import Cursor, LostPlace, UncountedPaginator, without_cursor
+from articles.reading import Gone, Moved, article_for_reader
 
 
 class ArticleListView(ListView):
@@ -67,11 +68,11 @@ class ArticleDetailView(DetailView):
     def get_object(self, queryset=None):
         if self.request.user.has_perm("articles.change_article"):
             # Editors open every draft and scheduled article (with a banner), a reporter only their own.
-            return super().get_object(workflow.readable_by(self.request.user).for_reading())
-        article = queries.visible_by_slug(self.kwargs["slug"])
-        if article is None:
-            raise Http404("Không có bài viết này, hoặc bài chưa được xuất bản.")
-        return article
+            try:
+                return super().get_object(workflow.readable_by(self.request.user).for_reading())
+            except Http404:
+                pass  # none of theirs at this slug: what a reader gets (an old slug moves on)
+        return article_for_reader(self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
@@ -93,23 +94,13 @@ class ArticleDetailView(DetailView):
     def get(self, request, *args, **kwargs):
         try:
             return super().get(request, *args, **kwargs)
-        except Http404:
+        except Moved as moved:
             # A slug the article had before its URL changed: shared links keep working, but only to what readers see.
-            moved = Article.objects.published().filter(old_slugs__slug=kwargs["slug"]).first()
-            if moved is None:
-                return gone(request, kwargs["slug"])
             query = request.META.get("QUERY_STRING")
-            return HttpResponsePermanentRedirect(moved.get_absolute_url() + (f"?{query}" if query else ""))
-
-
-def gone(request, slug):
-    """410 Gone for an article taken down on order, at its URL or any it had before (no content; its headline only if
-    the editor chose so); else the 404 this was going to be. Like a 404, never stored by the page cache (a 200 only
-    is): a reinstated article is back on the next request."""
-    takedown = Takedown.objects.at_slug(slug)
-    if takedown is None:
-        raise Http404("Không có bài viết này, hoặc bài chưa được xuất bản.")
-    return TemplateResponse(request, "410.html", {"takedown": takedown}, status=410)
+            return HttpResponsePermanentRedirect(moved.article.get_absolute_url() + (f"?{query}" if query else ""))
+        except Gone as gone:
+            # No content; its headline only if the editor who took it down chose so.
+            return TemplateResponse(request, "410.html", {"takedown": gone.takedown}, status=410)
 
 
 class CorrectionListView(ListView):
