@@ -24,7 +24,7 @@ from articles.images import ImageField
 from articles.links import slug_url
 from articles.renditions import Photo, make_renditions
 from articles.sanitize import clean_body
-from articles.text import slugify, unique_slug, validate_slug
+from articles.text import clean_text, slugify, unique_slug, validate_slug
 
 
 class SlugField(models.SlugField):
@@ -43,6 +43,18 @@ def fill_slug(instance, source):
         taken = type(instance).objects.exclude(pk=instance.pk).filter
         max_length = instance._meta.get_field("slug").max_length
         instance.slug = unique_slug(source, lambda slug: taken(slug=slug).exists(), max_length=max_length)
+
+
+def clean_text_fields(sender, instance, **kwargs):
+    """pre_save of every model of the app (ArticlesConfig.ready()): each text field holds text as ``text.clean_text``
+    says (no control character, NFC), whoever saves it — the admin, the importer, the shell, ``loaddata`` — so no feed
+    or sitemap can be broken by what Word pastes. Article.save() derives its slug and search columns before this runs;
+    both treat what it replaces as a space already, and the body's sanitiser cleans the text first."""
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, models.CharField | models.TextField):
+            value = getattr(instance, field.attname)
+            if isinstance(value, str):
+                setattr(instance, field.attname, clean_text(value))
 
 
 def last_change(prefix=""):

@@ -23,6 +23,8 @@ from html import unescape
 
 import nh3
 
+from articles.text import clean_text
+
 LINK_REL = "noopener"
 
 ALLOWED_TAGS = frozenset(
@@ -126,7 +128,7 @@ def clean_body(html: str) -> str:
     if not html:
         return ""
     return nh3.clean(
-        html,
+        clean_text(html),  # the body is text first: no control character or surrogate reaches the parser
         tags=ALLOWED_TAGS,
         clean_content_tags=CLEAN_CONTENT_TAGS,
         attributes=ALLOWED_ATTRIBUTES,

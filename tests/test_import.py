@@ -209,6 +209,14 @@ def test_date_line_is_vietnam_time():
     assert parse(SEED.read_bytes()).published_at.astimezone(UTC).strftime("%H:%M") == "02:44"
 
 
+def test_control_characters_pasted_from_word_are_cleaned_as_the_admin_cleans_them():
+    """A file with Word's manual line break (U+000B) or a form feed imports, those characters read as spaces (the
+    rule of articles/text.py that every save applies); only NUL, which no text file holds, refuses a file."""
+    parsed = parse(article_file(headline="Cần Thơ\x0bđẩy mạnh", body=["Đoạn\x0cmột.", "Đoạn hai."]).encode())
+    assert parsed.headline == "Cần Thơ đẩy mạnh"
+    assert parsed.body.startswith("<p>Đoạn một.</p>")
+
+
 # --- malformed files --------------------------------------------------------------------------------------------------
 
 BYLINE_LINE = SEED_TEXT.split("\n").index("THANH THY") + 1
