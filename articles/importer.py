@@ -50,6 +50,7 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import DatabaseError, transaction
 
+from articles.formatting import validate_newspaper_date
 from articles.images import IMAGE_EXTENSIONS, validate_image
 from articles.models import Article, Author, Section
 from articles.text import clean_text, fold
@@ -175,9 +176,14 @@ def _parse_date(line: str, number: int) -> datetime:
         )
     day, month, year, hour, minute = map(int, match.groups())
     try:
-        return datetime(year, month, day, hour, minute, tzinfo=SOURCE_TZ)
+        moment = datetime(year, month, day, hour, minute, tzinfo=SOURCE_TZ)
     except ValueError as exc:
         raise ImportFileError(f"ngày giờ không tồn tại: «{shown}».", number) from exc
+    try:
+        validate_newspaper_date(moment)
+    except ValidationError as exc:
+        raise ImportFileError(" ".join(exc.messages), number) from exc
+    return moment
 
 
 def _is_byline(block: _Block) -> bool:

@@ -12,6 +12,7 @@ from pathlib import PurePosixPath
 from ckeditor_uploader.fields import RichTextUploadingField
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import BooleanField, ExpressionWrapper, F, Max, Q
 from django.db.models.functions import Greatest
@@ -20,6 +21,7 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from articles import fields, images, search, signals
+from articles.formatting import validate_newspaper_date
 from articles.images import ImageField
 from articles.links import slug_url
 from articles.renditions import Photo, make_renditions
@@ -37,12 +39,16 @@ class SlugField(models.SlugField):
         return models.CharField.formfield(self, **kwargs)
 
 
-def fill_slug(instance, source):
-    """Give `instance` a unique slug made from `source` if it has none; an existing slug never changes by itself."""
-    if not instance.slug:
-        taken = type(instance).objects.exclude(pk=instance.pk).filter
-        max_length = instance._meta.get_field("slug").max_length
-        instance.slug = unique_slug(source, lambda slug: taken(slug=slug).exists(), max_length=max_length)
+def fill_slug(instance, source, held=lambda slug: False):
+    """Give `instance` a unique slug made from `source` if it has none. An existing slug never changes by itself,
+    unless `held(slug)` says something else answers at that URL (an article's old URL): then it gets -2, -3 …"""
+    if instance.slug and not held(instance.slug):
+        return
+    taken = type(instance).objects.exclude(pk=instance.pk).filter
+    max_length = instance._meta.get_field("slug").max_length
+    instance.slug = unique_slug(
+        instance.slug or source, lambda slug: taken(slug=slug).exists() or held(slug), max_length=max_length
+    )
 
 
 def clean_text_fields(sender, instance, **kwargs):
@@ -284,11 +290,13 @@ class Article(models.Model):
             "Một thời điểm trong tương lai nghĩa là hẹn giờ xuất bản. Xuất bản một bản nháp mà không sửa ô này "
             "thì bài mang thời điểm lúc lưu."
         ),
+        validators=[validate_newspaper_date],
     )
     unpublish_at = models.DateTimeField(
         "gỡ bài lúc",
         null=True,
         blank=True,
+        validators=[validate_newspaper_date],
         help_text="Không bắt buộc. Từ thời điểm này bài tự ẩn khỏi trang như khi bị gỡ.",
     )
     # Set by the importer: which source file made this article, and the checksum of the version it made.
@@ -358,7 +366,8 @@ class Article(models.Model):
         # Every write path (admin, importer, shell, revision restore) passes here, so no path can skip these;
         # loaddata, which skips save(), gets the derived columns from `fill_derived_after_raw_save`.
         self.body = clean_body(self.body)
-        fill_slug(self, self.headline)
+        # Another article's old URL is never taken over: its 301 would be lost (the form refuses it, in `clean`).
+        fill_slug(self, self.headline, held=lambda slug: self.moved_from(slug) is not None)
         self.fill_search_columns()
         if kwargs.get("update_fields") is None:
             self.refresh_renditions()
@@ -369,13 +378,27 @@ class Article(models.Model):
                 super().save(*args, **kwargs)
                 if old_slug and old_slug != self.slug:
                     OldSlug.objects.update_or_create(slug=old_slug, defaults={"article": self})
-                    OldSlug.objects.filter(slug=self.slug).delete()
+                    OldSlug.objects.filter(slug=self.slug, article=self).delete()  # its own old URL, taken back
         except BaseException:
             self.version = loaded_version  # the database rolled back; the instance must match it again
             raise
 
     def get_absolute_url(self):
         return slug_url("articles:detail", self.slug)
+
+    def clean(self):
+        super().clean()
+        if self.slug and (other := self.moved_from(self.slug)):
+            raise ValidationError(
+                {
+                    "slug": f"Đường dẫn “{self.slug}” là đường dẫn cũ của bài “{other.headline}” (#{other.pk}) và vẫn "
+                    "chuyển người đọc tới bài đó; hãy chọn đường dẫn khác."
+                }
+            )
+
+    def moved_from(self, slug):
+        """The other article whose old URL `slug` is (it answers there with a 301), or None."""
+        return Article.objects.exclude(pk=self.pk).filter(old_slugs__slug=slug).only("headline").first()
 
     def refresh_renditions(self):
         """Make the photo's renditions unless they were made from this very file; True if the record changed."""

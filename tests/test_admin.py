@@ -184,3 +184,18 @@ def test_publishing_a_draft_from_the_form_dates_it_now_unless_a_time_was_chosen(
     editor_client.post(f"{LIST_URL}{chosen.pk}/change/", typed)
     chosen.refresh_from_db()
     assert timezone.localtime(chosen.published_at).strftime("%d/%m/%Y %H:%M") == yesterday.strftime("%d/%m/%Y %H:%M")
+
+
+@pytest.mark.parametrize(
+    ("field", "typed"),
+    [("published_at", "01/01/0001"), ("published_at", "31/12/9999"), ("unpublish_at", "01/01/1899")],
+)
+def test_a_date_no_newspaper_can_have_is_a_form_error(editor_client, field, typed):
+    """A publication or take-down date before 1900 or after 2100 re-shows the form with a Vietnamese error on that
+    field, never a server error, and saves nothing."""
+    data = form_data(make_author(), **{f"{field}_0": typed, f"{field}_1": "00:00:00"})
+    response = editor_client.post(ADD_URL, data)
+    assert response.status_code == 200
+    (error,) = response.context["adminform"].form.errors[field]
+    assert error.startswith(f"Ngày {typed} nằm ngoài khoảng báo có thể đăng: từ năm 1900 đến năm 2100.")
+    assert not Article.objects.exists()

@@ -224,6 +224,12 @@ MALFORMED = {
     "no date line": (SEED_TEXT.split("\n", 2)[2].encode(), 1, "thiếu dòng ngày giờ"),
     "impossible date": (SEED_TEXT.replace("17/02/2020", "31/02/2020").encode(), 1, "ngày giờ không tồn tại"),
     "impossible time": (SEED_TEXT.replace("09:44", "24:10").encode(), 1, "ngày giờ không tồn tại"),
+    "date before 1900": (
+        SEED_TEXT.replace("17/02/2020 - 09:44", "01/01/0001 - 00:00").encode(),
+        1,
+        "Ngày 01/01/0001 nằm ngoài khoảng báo có thể đăng: từ năm 1900 đến năm 2100.",
+    ),
+    "date after 2100": (SEED_TEXT.replace("17/02/2020", "31/12/9999").encode(), 1, "Ngày 31/12/9999 nằm ngoài"),
     "no headline": (b"17/02/2020 - 09:44\n\n \n", 2, "thiếu tiêu đề"),
     "headline missing before the lead": (
         replace_block(SEED_TEXT, f"Nêu cao tinh thần trách nhiệm{NBSP}\n\n", "").encode(),
