@@ -199,3 +199,43 @@ def test_a_date_no_newspaper_can_have_is_a_form_error(editor_client, field, type
     (error,) = response.context["adminform"].form.errors[field]
     assert error.startswith(f"Ngày {typed} nằm ngoài khoảng báo có thể đăng: từ năm 1900 đến năm 2100.")
     assert not Article.objects.exists()
+
+
+JUNK_INITIAL = [
+    "author=abc",
+    "author=1.5",
+    "author=123456789012345678901234567890",
+    "author=-1",
+    "section=abc",
+    "published_at=junk",
+    "published_at=0001-01-01",
+    "unpublish_at=junk",
+    "status=zzz",
+    "image=abc",
+    "user=abc",
+    "position=abc",
+    "position=99999999999999999999",
+    "author=1&author=abc",
+]
+
+
+@pytest.mark.parametrize("model", ["article", "author", "section"])
+@pytest.mark.parametrize("query", JUNK_INITIAL)
+def test_junk_initial_values_are_ignored_by_every_add_form(admin_client, model, query):
+    """A link to an add form with values its fields cannot take shows the form with those fields at their default,
+    never a server error."""
+    response = admin_client.get(f"/admin/articles/{model}/add/?{query}")
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    name, _, typed = query.rpartition("&")[2].partition("=")
+    if name in form.fields:
+        assert form.initial.get(name) != typed
+
+
+def test_valid_initial_values_still_fill_the_add_form(admin_client):
+    """A link that names an existing author and a publication time fills the form with them."""
+    author = make_author()
+    response = admin_client.get(f"/admin/articles/article/add/?author={author.pk}&published_at=2024-03-01 08:00")
+    form = response.context["adminform"].form
+    assert form.initial["author"] == author.pk
+    assert form["published_at"].value().strftime("%d/%m/%Y %H:%M") == "01/03/2024 08:00"

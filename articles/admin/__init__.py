@@ -7,7 +7,8 @@
 - ``share_links.py``: a draft readable without an account;
 - ``presence.py``: "Đang được sửa bởi …", who else has an article open;
 - ``start_page.py``: the editors' start page above the admin's list of models;
-- ``owners.py``: authors and sections.
+- ``owners.py``: authors and sections;
+- ``initial.py``: the add forms' initial values from the query string, converted or left out, never a 500.
 """
 
 from django.contrib import admin

@@ -13,6 +13,7 @@ from articles.admin.actions import BulkActionsMixin
 from articles.admin.autosave import AutosaveMixin
 from articles.admin.changelist import ChangeListMixin
 from articles.admin.history import HistoryMixin
+from articles.admin.initial import InitialValuesMixin
 from articles.admin.presence import PresenceMixin
 from articles.admin.share_links import ShareLinksMixin
 from articles.forms import ArticleAdminForm
@@ -22,7 +23,14 @@ from articles.pagination import IdsFirstPaginator
 
 @admin.register(Article)
 class ArticleAdmin(
-    ChangeListMixin, BulkActionsMixin, HistoryMixin, AutosaveMixin, ShareLinksMixin, PresenceMixin, VersionAdmin
+    ChangeListMixin,
+    BulkActionsMixin,
+    HistoryMixin,
+    AutosaveMixin,
+    ShareLinksMixin,
+    PresenceMixin,
+    InitialValuesMixin,
+    VersionAdmin,
 ):
     form = ArticleAdminForm
     list_display = [
