@@ -8,7 +8,7 @@ from django.views.generic import DetailView, ListView
 from articles import queries, search, workflow
 from articles.lists import CardList
 from articles.models import Article, Author, Section
-from articles.pagination import Cursor, LostPlace, UncountedPaginator, without_cursor
+from articles.pagination import Cursor, LostPlace, UncountedPaginator, without_cursor, written_number
 
 
 class ArticleListView(ListView):
@@ -18,6 +18,8 @@ class ArticleListView(ListView):
     context_object_name = "articles"
 
     def get(self, request, *args, **kwargs):
+        if (written := self.as_written(request)) is not None:
+            return HttpResponsePermanentRedirect(written)
         # Past the first pages, page links name the article they continue from (articles/pagination.py).
         try:
             self.cursor = Cursor.of(request.GET)
@@ -27,6 +29,22 @@ class ArticleListView(ListView):
             return super().get(request, *args, **kwargs)
         except LostPlace:
             return self.by_number(request)
+
+    @staticmethod
+    def as_written(request):
+        """This URL with its page number as the site writes it, when it was asked in another spelling (``?page=007``,
+        ``?page=+7``, the number twice, ``?page=1`` for the bare path); None otherwise. The page cache stores only the
+        written one (articles/pagecache/policy.py)."""
+        values = request.GET.getlist("page")
+        written = written_number(values[-1]) if values else None  # the last one is the one Django reads
+        if written is None or values == [written]:
+            return None
+        query = request.GET.copy()
+        if written:
+            query.setlist("page", [written])
+        else:
+            del query["page"]
+        return request.path + (f"?{query.urlencode()}" if query else "")
 
     @staticmethod
     def by_number(request):
