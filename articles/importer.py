@@ -53,6 +53,7 @@ from django.db import DatabaseError, transaction
 from articles.formatting import validate_newspaper_date
 from articles.images import IMAGE_EXTENSIONS, validate_image
 from articles.models import Article, Author, Section
+from articles.renditions import validate_renderable
 from articles.text import clean_text, fold
 
 __all__ = [
@@ -413,6 +414,7 @@ def read_image(path: str | Path) -> ImageData:
     try:
         with Path(path).open("rb") as file:
             image_format = validate_image(file)
+            validate_renderable(file)  # as the article's form does: a photo no page could show is refused
             data = file.read()
     except OSError as exc:
         raise ImportFileError(f"không đọc được ảnh {path} ({exc.strerror or exc}).") from exc

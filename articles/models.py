@@ -24,7 +24,7 @@ from articles import fields, images, search, signals
 from articles.formatting import validate_newspaper_date
 from articles.images import ImageField
 from articles.links import slug_url
-from articles.renditions import Photo, make_renditions
+from articles.renditions import Photo, make_renditions, validate_renderable
 from articles.sanitize import clean_body
 from articles.text import clean_text, slugify, unique_slug, validate_slug
 
@@ -261,6 +261,7 @@ class Article(models.Model):
         upload_to=article_image_path,
         blank=True,
         help_text=images.HELP_TEXT,
+        validators=[images.validate_image, validate_renderable],
     )
     image_caption = models.CharField("chú thích ảnh", max_length=500, blank=True)
     image_credit = models.CharField(

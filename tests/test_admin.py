@@ -2,10 +2,11 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import article_form_data, image_bytes, make_article, make_author, uploaded_image
+from tests.factories import article_form_data, blank_png, image_bytes, make_article, make_author, uploaded_image
 
 pytestmark = pytest.mark.django_db
 
@@ -239,3 +240,31 @@ def test_valid_initial_values_still_fill_the_add_form(admin_client):
     form = response.context["adminform"].form
     assert form.initial["author"] == author.pk
     assert form["published_at"].value().strftime("%d/%m/%Y %H:%M") == "01/03/2024 08:00"
+
+
+def test_a_photo_whose_renditions_cannot_be_made_is_refused_with_the_typed_text_kept(editor_client, monkeypatch):
+    """When no rendition can be made of a photo (an encoder refuses it), the form says so in Vietnamese, keeps what
+    was typed, and saves nothing: never an article with a photo no page shows."""
+    from imagekit import ImageSpec
+
+    def refuse(spec):
+        raise OSError("encoder error -2")
+
+    monkeypatch.setattr(ImageSpec, "generate", refuse)
+    data = form_data(make_author(), headline="Tiêu đề đã gõ", image=uploaded_image())
+    response = editor_client.post(ADD_URL, data)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    (error,) = form.errors["image"]
+    assert error.startswith("Không tạo được các cỡ ảnh để đăng trên trang từ ảnh này.")
+    assert form["headline"].value() == "Tiêu đề đã gõ"
+    assert not Article.objects.exists()
+
+
+def test_a_strip_of_pixels_is_refused_on_the_form(editor_client):
+    """The probe's 1 × 40,000,000 PNG is refused on the form with the image rule's message."""
+    strip = SimpleUploadedFile("dai.png", blank_png(1, 40_000_000), content_type="image/png")
+    response = editor_client.post(ADD_URL, form_data(make_author(), image=strip))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["image"][0].startswith("Ảnh quá dài hoặc quá hẹp")
+    assert not Article.objects.exists()

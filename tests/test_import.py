@@ -15,10 +15,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.importer import MAX_FILE_BYTES, ImportFileError, match_author, open_sources, parse
+from articles.importer import MAX_FILE_BYTES, ImportFileError, match_author, open_sources, parse, read_image
 from articles.models import Article, Author, Section
 from articles.sanitize import clean_body
-from tests.factories import image_bytes, make_author
+from tests.factories import blank_png, image_bytes, make_author
 
 SEED = Path(__file__).resolve().parent / "data" / "000_cb3a0ecfc020ae02.txt"
 SEED_KEY = "000_cb3a0ecfc020ae02"
@@ -747,3 +747,20 @@ def test_loading_demo_twice_changes_nothing(htx):
     assert "0 tạo mới, 0 cập nhật, 8 không đổi, 0 lỗi" in output
     assert writes(queries.captured_queries) == []
     assert [list(model.objects.order_by("pk").values()) for model in (Article, Author, Section)] == before
+
+
+def test_image_rule_is_the_forms_for_the_importers_photo(tmp_path, monkeypatch):
+    """--image is judged as the article form judges a photo: too elongated, or no rendition can be made, is refused
+    with the same Vietnamese message."""
+    from imagekit import ImageSpec
+
+    strip = write(tmp_path, "dai.png", blank_png(2000, 100))
+    with pytest.raises(ImportFileError, match="Ảnh quá dài hoặc quá hẹp"):
+        read_image(strip)
+
+    def refuse(spec):
+        raise OSError("encoder error")
+
+    monkeypatch.setattr(ImageSpec, "generate", refuse)
+    with pytest.raises(ImportFileError, match="Không tạo được các cỡ ảnh"):
+        read_image(write(tmp_path, "anh.jpg", image_bytes()))
