@@ -8,8 +8,10 @@ import io
 import struct
 import zlib
 from datetime import timedelta
+from pathlib import Path
 
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -110,3 +112,10 @@ def article_form_data(article=None, **overrides):
         data["opened_version"] = article.version
     data.update(overrides)
     return data
+
+
+def cache_entries(settings):
+    """How many entries the cache holds (the file cache's files; Redis: this test's keys)."""
+    if "redis" in settings.CACHES["default"]["BACKEND"].lower():
+        return len(cache.keys("*"))
+    return sum(1 for path in Path(settings.CACHES["default"]["LOCATION"]).iterdir() if path.suffix == ".djcache")

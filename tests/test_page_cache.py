@@ -27,7 +27,7 @@ from articles import pagecache, revisions
 from articles.models import Article, Author, PreviewLink, Section
 from articles.pagecache import STAMP_KEY, PageCache, page_key, storable
 from newsroom.middleware import with_page_cache
-from tests.factories import article_form_data, logged_in, make_article, make_author, make_section
+from tests.factories import article_form_data, cache_entries, logged_in, make_article, make_author, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -467,15 +467,6 @@ def test_no_sequence_of_junk_requests_stores_anything_but_the_real_pages(client,
         assert client.get(url).status_code in (200, 301, 302, 404), url
     assert cache_entries(settings) == before
     assert cache.get(STAMP_KEY) is not None
-
-
-def cache_entries(settings):
-    """How many entries the cache holds (the file cache's files; Redis: this test's keys)."""
-    from django.core.cache import cache
-
-    if "redis" in settings.CACHES["default"]["BACKEND"].lower():
-        return len(cache.keys("*"))
-    return sum(1 for path in Path(settings.CACHES["default"]["LOCATION"]).iterdir() if path.suffix == ".djcache")
 
 
 def test_a_page_stored_for_http_is_not_served_over_https(client, site):
