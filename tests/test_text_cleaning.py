@@ -113,3 +113,15 @@ def test_every_text_field_of_every_model_of_the_app_is_cleaned_on_save():
         pre_save.send(sender=model, instance=instance, raw=False, using="default", update_fields=None)
         for field in text_fields:
             assert getattr(instance, field.attname) == "a b", (model.__name__, field.name)
+
+
+@pytest.mark.django_db
+def test_a_nul_typed_in_the_admin_is_refused_in_vietnamese(editor_client):
+    """NUL, the one character a form refuses rather than cleans (Django's rule), is refused with a Vietnamese message
+    and nothing is saved."""
+    data = article_form_data(author=make_author().pk, headline="Tiêu\x00đề")
+    response = editor_client.post("/admin/articles/article/add/", data)
+    assert response.status_code == 200
+    (error,) = response.context["adminform"].form.errors["headline"]
+    assert error.startswith("Không nhận ký tự rỗng (NUL, U+0000)")
+    assert not Article.objects.exists()
