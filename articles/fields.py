@@ -41,8 +41,16 @@ CARD = ("headline", "slug", "published_at", "lead", "author", "image", "image_re
 DERIVED = ("image_renditions", "search_headline", "search_text")
 # Who created and last changed the article, and when: shown read-only in the admin's "Lưu vết" group.
 AUDIT = (("created_by", "created_at"), ("updated_by", "updated_at"))
-# The rest the system keeps: the id, the optimistic lock's counter (Article.save()), the importer's source and checksum.
-BOOKKEEPING = (*(name for pair in AUDIT for name in pair), "id", "version", "source_key", "source_checksum")
+# The rest the system keeps: the id, the optimistic lock's counter (Article.save()), the importer's source and checksum,
+# when the latest correction was published (workflow.publish_correction).
+BOOKKEEPING = (
+    *(name for pair in AUDIT for name in pair),
+    "id",
+    "version",
+    "source_key",
+    "source_checksum",
+    "corrected_at",
+)
 
 
 def _field(name):

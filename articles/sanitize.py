@@ -3,7 +3,8 @@
 ``clean_body`` keeps exactly what the CKEditor toolbar can produce and drops everything else.
 ``ckeditor_allowed_content()`` writes the same allowlist as CKEditor's own content filter (settings'
 ``CKEDITOR_CONFIGS["default"]["allowedContent"]``), so what editors see is what readers get.
-``html_to_text`` turns a body into plain text for search indexing and descriptions.
+``html_to_text`` turns a body into plain text for search indexing and descriptions. ``clean_note`` keeps a short
+plain text (a correction) with the body's links and nothing else.
 
 Decisions:
 
@@ -134,6 +135,24 @@ def clean_body(html: str) -> str:
         attributes=ALLOWED_ATTRIBUTES,
         tag_attribute_values=TAG_ATTRIBUTE_VALUES,
         attribute_filter=_attribute_filter,
+        url_schemes=URL_SCHEMES,
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+
+
+def clean_note(text: str) -> str:
+    """Return ``text`` as plain text in which only links survive, by the body's own rules for them (schemes, ``rel``,
+    ``target``); every other tag is dropped and ``<``/``&`` in the text are escaped. Idempotent, like ``clean_body``.
+    """
+    if not text:
+        return ""
+    return nh3.clean(
+        clean_text(text).strip(),  # text first, as for the body: no control character or surrogate reaches the parser
+        tags={"a"},
+        clean_content_tags=CLEAN_CONTENT_TAGS,
+        attributes={"*": set(), "a": ALLOWED_ATTRIBUTES["a"]},
+        tag_attribute_values=TAG_ATTRIBUTE_VALUES,
         url_schemes=URL_SCHEMES,
         link_rel=LINK_REL,
         strip_comments=True,

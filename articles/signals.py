@@ -19,9 +19,16 @@ from django.dispatch import Signal
 content_changed = Signal()
 
 # Every save or delete of these can change a public page: articles, and the authors and sections named on them (and
-# in every page's section menu). Drafts included: telling which writes no reader sees would cost more than rendering
+# in every page's section menu), the corrections shown on them and in /corrections/, and takedowns (the 410 page says
+# whether to name the article). Drafts included: telling which writes no reader sees would cost more than rendering
 # the pages again.
-SHOWN_MODELS = ("articles.Article", "articles.Author", "articles.Section")
+SHOWN_MODELS = (
+    "articles.Article",
+    "articles.Author",
+    "articles.Section",
+    "articles.Correction",
+    "articles.Takedown",
+)
 
 _gathered = contextvars.ContextVar("content_changes", default=None)
 

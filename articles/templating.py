@@ -20,6 +20,7 @@ from markupsafe import Markup
 from articles import formatting, queries
 from articles.links import fixed_url, slug_url
 from articles.pagination import UncountedPage
+from articles.sanitize import html_to_text
 
 # What django.utils.html.json_script escapes: a headline holding "</script>" or "<!--" cannot end the element.
 JSON_SCRIPT_ESCAPES = (("<", "\\u003C"), (">", "\\u003E"), ("&", "\\u0026"))
@@ -120,8 +121,9 @@ def quote_all(value):
     return quote(str(value), safe="")
 
 
-def news_article_json_ld(request, article):
-    """schema.org NewsArticle for `article`, serialised for a <script type="application/ld+json"> element."""
+def news_article_json_ld(request, article, corrections=()):
+    """schema.org NewsArticle for `article`, with its published `corrections` (CorrectionComment each), serialised for
+    a <script type="application/ld+json"> element."""
     url = request.build_absolute_uri(article.get_absolute_url())
     logo, logo_width, logo_height = LOGO
     data = {
@@ -164,6 +166,15 @@ def news_article_json_ld(request, article):
                 "width": photo.largest.width,
                 "height": photo.largest.height,
             }
+        ]
+    if corrections:
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": f"{correction.get_kind_display()}: {html_to_text(correction.text)}",
+                "datePublished": iso(correction.published_at),
+            }
+            for correction in corrections
         ]
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=None)
     # str.replace, not str.translate: translate looks every character up, 0.16 ms on a Vietnamese article's JSON.

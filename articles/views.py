@@ -1,34 +1,24 @@
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
 
 from articles import queries, search, workflow
 from articles.lists import CardList
-from articles.models import Article, Author, Section
+from articles.models import Article, Author, Correction, Section, Takedown
 from articles.pagination import Cursor, LostPlace, UncountedPaginator, without_cursor, written_number
 
 
-class ArticleListView(ListView):
-    paginate_by = 20
-    # No COUNT(*) per request, and the way to page n reads index entries, not articles (articles/pagination.py).
-    paginator_class = UncountedPaginator
-    context_object_name = "articles"
+class PageAsWritten:
+    """A paged list answers another spelling of its page number with a 301 to the one the site writes."""
 
     def get(self, request, *args, **kwargs):
         if (written := self.as_written(request)) is not None:
             return HttpResponsePermanentRedirect(written)
-        # Past the first pages, page links name the article they continue from (articles/pagination.py).
-        try:
-            self.cursor = Cursor.of(request.GET)
-        except ValueError:
-            return self.by_number(request)
-        try:
-            return super().get(request, *args, **kwargs)
-        except LostPlace:
-            return self.by_number(request)
+        return super().get(request, *args, **kwargs)
 
     @staticmethod
     def as_written(request):
@@ -45,6 +35,24 @@ class ArticleListView(ListView):
         else:
             del query["page"]
         return request.path + (f"?{query.urlencode()}" if query else "")
+
+
+class ArticleListView(PageAsWritten, ListView):
+    paginate_by = 20
+    # No COUNT(*) per request, and the way to page n reads index entries, not articles (articles/pagination.py).
+    paginator_class = UncountedPaginator
+    context_object_name = "articles"
+
+    def get(self, request, *args, **kwargs):
+        # Past the first pages, page links name the article they continue from (articles/pagination.py).
+        try:
+            self.cursor = Cursor.of(request.GET)
+        except ValueError:
+            return self.by_number(request)
+        try:
+            return super().get(request, *args, **kwargs)
+        except LostPlace:
+            return self.by_number(request)
 
     @staticmethod
     def by_number(request):
@@ -95,6 +103,7 @@ class ArticleDetailView(DetailView):
         context["is_preview"] = not getattr(self.object, "is_visible", True)
         context["share_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
         context["related"] = queries.related_to(self.object)
+        context["corrections"] = queries.corrections_of(self.object)
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -113,9 +122,30 @@ class ArticleDetailView(DetailView):
             # A slug the article had before its URL changed: shared links keep working, but only to what readers see.
             moved = Article.objects.published().filter(old_slugs__slug=kwargs["slug"]).first()
             if moved is None:
-                raise
+                return gone(request, kwargs["slug"])
             query = request.META.get("QUERY_STRING")
             return HttpResponsePermanentRedirect(moved.get_absolute_url() + (f"?{query}" if query else ""))
+
+
+def gone(request, slug):
+    """410 Gone for an article taken down on order, at its URL or any it had before (no content; its headline only if
+    the editor chose so); else the 404 this was going to be. Like a 404, never stored by the page cache (a 200 only
+    is): a reinstated article is back on the next request."""
+    takedown = Takedown.objects.at_slug(slug)
+    if takedown is None:
+        raise Http404("Không có bài viết này, hoặc bài chưa được xuất bản.")
+    return TemplateResponse(request, "410.html", {"takedown": takedown}, status=410)
+
+
+class CorrectionListView(PageAsWritten, ListView):
+    """/corrections/: every published correction of an article readers may see, newest first."""
+
+    template_name = "articles/corrections.html"
+    context_object_name = "corrections"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return Correction.objects.published().select_related("article")
 
 
 class SearchView(ArticleListView):

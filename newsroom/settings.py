@@ -58,6 +58,8 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "reversion",
+    # The audit log's append-only trigger on PostgreSQL, declared on the model and made by a migration.
+    "pgtrigger",
     "articles",
 ]
 
@@ -80,6 +82,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # What a request writes is on the audit log under its signed-in user (read only when a row is written).
+    "articles.audit.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a refused login into the lockout page.

@@ -434,6 +434,7 @@ NON_CANONICAL_PAGES = {
     "/?page=3&page=2": "/?page=2",
     "/sections/kinh-te/?page=01": "/sections/kinh-te/",
     "/authors/thanh-thy/?page=002": "/authors/thanh-thy/?page=2",
+    "/corrections/?page=1": "/corrections/",
 }
 
 

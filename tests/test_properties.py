@@ -119,7 +119,14 @@ def every_public_surface_holds(client, article):
         for node in document.iter():
             if node.tag in as_html:
                 assert "<" not in (node.text or ""), (url, node.tag, node.text)
-    for url in ("/sitemap.xml", "/sitemap-articles.xml", "/sitemap-sections.xml", "/sitemap-authors.xml"):
+    page(client, "/corrections/")
+    for url in (
+        "/corrections/feed/",
+        "/sitemap.xml",
+        "/sitemap-articles.xml",
+        "/sitemap-sections.xml",
+        "/sitemap-authors.xml",
+    ):
         xml(client, url)
     news = ElementTree.tostring(xml(client, "/sitemap-news.xml"), encoding="unicode")
     assert ElementTree.fromstring(news) is not None
@@ -198,6 +205,8 @@ PUBLIC = {
     "/sitemap-articles.xml": ("p",),
     "/sitemap-news.xml": ("p",),
     "/robots.txt": (),
+    "/corrections/": ("page",),
+    "/corrections/feed/": (),
 }
 NUMBERS = st.one_of(
     st.integers(-(10**30), 10**30).map(str),

@@ -10,12 +10,15 @@ from reversion.admin import VersionAdmin
 
 from articles import fields, workflow
 from articles.admin.actions import BulkActionsMixin
+from articles.admin.audit import TimelineMixin
 from articles.admin.autosave import AutosaveMixin
 from articles.admin.changelist import ChangeListMixin
+from articles.admin.corrections import ArticleCorrectionsMixin
 from articles.admin.history import HistoryMixin
 from articles.admin.initial import InitialValuesMixin
 from articles.admin.presence import PresenceMixin
 from articles.admin.share_links import ShareLinksMixin
+from articles.admin.takedown import TakedownMixin
 from articles.forms import ArticleAdminForm
 from articles.models import Article, EditConflict
 from articles.pagination import IdsFirstPaginator
@@ -29,10 +32,14 @@ class ArticleAdmin(
     AutosaveMixin,
     ShareLinksMixin,
     PresenceMixin,
+    TakedownMixin,
+    ArticleCorrectionsMixin,
+    TimelineMixin,
     InitialValuesMixin,
     VersionAdmin,
 ):
     form = ArticleAdminForm
+    actions = [*BulkActionsMixin.actions, "take_down_selected"]
     list_display = [
         "headline",
         "author",

@@ -31,6 +31,8 @@ CACHED_VIEWS = {
     "articles:feed_atom": set(),
     "articles:section_feed": set(),
     "articles:section_feed_atom": set(),
+    "articles:corrections": {"page"},
+    "articles:corrections_feed": set(),
     "robots": set(),
     "sitemap_index": set(),
     "sitemap": {"p"},
