@@ -151,3 +151,15 @@ def test_feed_query_count_does_not_grow(client, django_assert_num_queries, url, 
     share_one_photo()
     with django_assert_num_queries(budget):
         assert client.get(url).status_code == 200
+
+
+def test_the_corrections_feed_prints_a_headline_that_reads_like_markup_as_text(client):
+    """The corrections feed's RSS titles carry the article's headline escaped, as the article feeds do."""
+    from articles.models import Correction
+
+    article = make_article(headline=f"Tiêu đề {HOSTILE}")
+    Correction.objects.create(article=article, text="Sửa tên.", published_at=timezone.now())
+    _, feed = parse(client, "/corrections/feed/")
+    (entry,) = feed.entries
+    assert "<img" not in entry.title_detail.value and "<b>" not in entry.title_detail.value
+    assert unescape(entry.title).endswith(f"Tiêu đề {HOSTILE}")
