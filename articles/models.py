@@ -135,6 +135,12 @@ class ArticleOwner(models.Model):
     def get_absolute_url(self):
         return slug_url(self.url_name, self.slug)
 
+    def clean(self):
+        # The form checks a unique name as it will be stored: "Thời\vsự" is saved as "Thời sự", so it must be refused
+        # as taken here, not fail as a duplicate in the database after the form said yes.
+        super().clean()
+        clean_text_fields(type(self), self)
+
 
 class Author(ArticleOwner):
     name = models.CharField("bút danh", max_length=120, help_text="Tên in ở cuối bài, ví dụ: THANH THY.")

@@ -125,3 +125,15 @@ def test_a_nul_typed_in_the_admin_is_refused_in_vietnamese(editor_client):
     (error,) = response.context["adminform"].form.errors["headline"]
     assert error.startswith("Không nhận ký tự rỗng (NUL, U+0000)")
     assert not Article.objects.exists()
+
+
+@pytest.mark.django_db
+def test_a_section_name_taken_once_cleaned_is_refused_on_the_form(admin_client):
+    """A name that differs from an existing section's only by what cleaning turns into a space is that name: the form
+    says it is taken, in Vietnamese, instead of failing in the database."""
+    make_section("Thời sự")
+    response = admin_client.post("/admin/articles/section/add/", {"name": f"Thời{WORD_BREAK}sự", "position": 0})
+    assert response.status_code == 200
+    (error,) = response.context["adminform"].form.errors["name"]
+    assert "đã tồn tại" in error
+    assert Section.objects.count() == 1
