@@ -38,6 +38,10 @@ _related = PreparedQuery(
     article=int,
     now=datetime.datetime,
 )
+# Whether an id is an article readers may see: each most-read beacon asks (articles/most_read.py).
+_visible_id = PreparedQuery(
+    Article, lambda pk, now: Article.objects.published(now).filter(pk=pk).only("id"), pk=int, now=datetime.datetime
+)
 _section_menu = PreparedQuery(Section, lambda: Section.objects.only("name", "slug"))
 
 
@@ -64,6 +68,11 @@ def corrections_of(article):
     for correction in corrections:
         correction.replaced = correction.pk in replaced
     return corrections
+
+
+def visible_id(pk):
+    """Whether `pk` is the id of an article readers may see now."""
+    return 0 < pk < 2**63 and bool(_visible_id(pk=pk, now=timezone.now()))
 
 
 def section_menu():

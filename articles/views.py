@@ -1,15 +1,53 @@
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import http_date
-from django.views.generic import DetailView, ListView
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, ListView, TemplateView
 
-from articles import queries, search, workflow
+from articles import front, most_read, pagecache, queries, search, workflow
+from articles.links import fixed_url
 from articles.lists import CardList
 from articles.models import Article, Author, Correction, Section, Takedown
 from articles.pagination import Cursor, LostPlace, UncountedPaginator, without_cursor
+
+
+class FrontPageView(TemplateView):
+    """/: the front page (articles/front.py). The chronological list it used to be is /latest/: its page links, old
+    and new, answer a permanent redirect to the same page there."""
+
+    template_name = "articles/front_page.html"
+
+    def get(self, request, *args, **kwargs):
+        if not request.GET.keys().isdisjoint(pagecache.CACHED_VIEWS["articles:latest"]):
+            return HttpResponsePermanentRedirect(f"{fixed_url('articles:latest')}?{request.META['QUERY_STRING']}")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(front=front.assemble(), **kwargs)
+
+
+@csrf_exempt  # sent by the article page's static script, cookie-less; it can only count a view (most_read.py)
+@require_POST
+@never_cache
+def read_beacon(request):
+    """/da-doc/: a reader's browser says it shows article `bai` (articles/most_read.py decides whether it counts)."""
+    try:
+        article_id = int(request.POST.get("bai", ""))
+    except ValueError:
+        return HttpResponseBadRequest("Mã bài viết không hợp lệ.", content_type="text/plain; charset=utf-8")
+    most_read.count_view(request, article_id)
+    return HttpResponse(status=204)
 
 
 class ArticleListView(ListView):

@@ -17,7 +17,9 @@ from articles.pagecache.keys import PAGE_KEY_PREFIX
 # A list's page: its number, and the article a link deep in the list continues from (articles/pagination.py).
 PAGE_PARAMS = {"page", pagination.AFTER, pagination.BEFORE}
 CACHED_VIEWS = {
-    "articles:index": PAGE_PARAMS,
+    # The front page takes no parameter: its old page links answer a redirect to /latest/, which is never stored.
+    "articles:index": set(),
+    "articles:latest": PAGE_PARAMS,
     "articles:section": PAGE_PARAMS,
     "articles:author": PAGE_PARAMS,
     "articles:detail": set(),
