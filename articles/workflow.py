@@ -535,6 +535,8 @@ FRONT_SECTION_FIELDS = ("on_front", "front_position", "front_count")
 def record_section_front(section, before, user):
     """Put on the audit log a change of how `section` shows on the front page (`before`: those fields as they were,
     None for a new section)."""
+    if before is None and not section.on_front:
+        return
     changes = {
         name: [before and before[name], getattr(section, name)]
         for name in FRONT_SECTION_FIELDS

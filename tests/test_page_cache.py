@@ -79,7 +79,8 @@ def public_urls(site):
     article, section, author = site.newest, site.section, site.author
     return [
         "/",
-        "/?page=2",
+        "/latest/",
+        "/latest/?page=2",
         article.get_absolute_url(),
         section.get_absolute_url(),
         author.get_absolute_url(),
@@ -96,7 +97,7 @@ def public_urls(site):
 
 
 def test_every_kind_of_public_page_is_served_warm_without_sql(client, site):
-    """List (and its page 2), article, section, author, the four feeds, the sitemaps and robots.txt: the second
+    """Front page, list (and its page 2), article, section, author, the four feeds, the sitemaps and robots.txt: the second
     reader's request takes no SQL query and gets the same bytes."""
     for url in public_urls(site):
         cached(client, url)
@@ -234,9 +235,9 @@ def test_queryset_writes_that_skip_save_show_at_once(client, site):
 
 def test_an_import_shows_at_once(client, site):
     """import_articles --publish puts the imported article (from 2020: last) on the cached list's last page."""
-    assert HTX_HEADLINE not in cached(client, "/?page=2")
+    assert HTX_HEADLINE not in cached(client, "/latest/?page=2")
     call_command("import_articles", str(SEED), "--publish", stdout=io.StringIO())
-    assert HTX_HEADLINE in text(client, "/?page=2")
+    assert HTX_HEADLINE in text(client, "/latest/?page=2")
 
 
 def test_loaddata_shows_at_once(client):
@@ -412,12 +413,12 @@ def test_previews_and_share_links_are_never_stored(client, site, editor):
 def test_only_known_query_parameters_are_cached(client, site):
     """?page=2 (and the article it continues from) is stored; a tracking or junk parameter is answered but never
     stored, so it cannot fill the cache."""
-    cached(client, "/?page=2")
-    cached(client, f"/?page=2&sau={site.articles[19].pk}")  # a link deep in a list continues from an article
-    for url in ("/?utm_source=facebook", "/?page=2&x=1", site.newest.get_absolute_url() + "?page=2"):
+    cached(client, "/latest/?page=2")
+    cached(client, f"/latest/?page=2&sau={site.articles[19].pk}")  # a link deep in a list continues from an article
+    for url in ("/?utm_source=facebook", "/latest/?page=2&x=1", site.newest.get_absolute_url() + "?page=2"):
         assert client.get(url).status_code == 200
         assert fetch(client, url)[1] > 0
-    assert client.get("/?page=abc").status_code == 404
+    assert client.get("/latest/?page=abc").status_code == 404
 
 
 def test_a_page_stored_for_http_is_not_served_over_https(client, site):
