@@ -43,7 +43,8 @@ def test_an_editor_finds_articles_ignoring_accents_and_picks_one(editor_client, 
     unsaved until "Lưu trang nhất"."""
     html = editor_client.post(SCREEN, {"based_on": 0, "q": "can tho", "action": "search"}).content.decode()
     assert "Cần Thơ khánh thành cầu mới" in html
-    assert "Bản nháp" not in editor_client.post(SCREEN, {"based_on": 0, "q": "ban nhap", "action": "search"}).content.decode()
+    drafts = editor_client.post(SCREEN, {"based_on": 0, "q": "ban nhap", "action": "search"})
+    assert "Bản nháp" not in drafts.content.decode()
     html = editor_client.post(SCREEN, {"based_on": 0, "action": f"lead:{desk['can_tho'].pk}"}).content.decode()
     assert f'name="slot-0-article" value="{desk["can_tho"].pk}"' in html
     assert FrontPage.objects.count() == 0
@@ -128,7 +129,8 @@ def test_every_change_is_on_the_audit_log_and_an_earlier_one_is_restored_in_one_
     post(editor_client, based_on=first.pk, s0=desk["gao"].pk)
     row = AuditEntry.objects.filter(act=AuditEntry.Act.FRONT_PAGE).first()
     assert row.actor == editor and row.target == "Trang nhất"
-    assert row.changes["front_lead"] == [f"#{desk['can_tho'].pk} Cần Thơ khánh thành cầu mới", f"#{desk['gao'].pk} Giá gạo xuất khẩu tăng"]
+    before, after = f"#{desk['can_tho'].pk} Cần Thơ khánh thành cầu mới", f"#{desk['gao'].pk} Giá gạo xuất khẩu tăng"
+    assert row.changes["front_lead"] == [before, after]
     history = editor_client.get(HISTORY).content.decode()
     assert history.count("Khôi phục bản này") == 1 and "Lũ sông Mekong lên nhanh" in history
     response = editor_client.post(HISTORY, {"restore": first.pk, "based_on": FrontPage.objects.current().pk})
@@ -142,7 +144,7 @@ def test_every_change_is_on_the_audit_log_and_an_earlier_one_is_restored_in_one_
 
 
 def test_the_preview_shows_the_screen_as_it_would_be_and_saves_nothing(editor_client, desk):
-    """"Xem trước" renders the reader's front page with the unsaved choice and a banner, never cached."""
+    """ "Xem trước" renders the reader's front page with the unsaved choice and a banner, never cached."""
     response = post(editor_client, action="preview", s0=desk["mekong"].pk)
     html = response.content.decode()
     assert "Xem trước trang nhất" in html

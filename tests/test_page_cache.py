@@ -97,8 +97,8 @@ def public_urls(site):
 
 
 def test_every_kind_of_public_page_is_served_warm_without_sql(client, site):
-    """Front page, list (and its page 2), article, section, author, the four feeds, the sitemaps and robots.txt: the second
-    reader's request takes no SQL query and gets the same bytes."""
+    """Front page, list (and its page 2), article, section, author, the four feeds, the sitemaps and robots.txt: the
+    second reader's request takes no SQL query and gets the same bytes."""
     for url in public_urls(site):
         cached(client, url)
 
