@@ -26,7 +26,8 @@ class ViewCountsMixin:
     def get_queryset(self, request):
         """Sorted by views: the most read of that window first, by their counts (a CASE on their ids)."""
         queryset = super().get_queryset(request)
-        columns = list(self.get_list_display(request))
+        # The columns as the list numbers them in `o` (ModelAdmin.get_changelist_instance: the checkbox first).
+        columns = ["action_checkbox"] * bool(self.get_actions(request)) + list(self.get_list_display(request))
         for part in request.GET.get("o", "").split("."):
             number = part.lstrip("-")
             if number.isdigit() and int(number) < len(columns) and columns[int(number)] in WINDOWS:
