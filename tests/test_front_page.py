@@ -188,8 +188,8 @@ def test_a_curation_change_shows_on_the_cached_front_page_at_once(client, editor
 
 
 def test_putting_a_story_on_top_moves_the_unpinned_down_and_keeps_the_pinned(settings):
-    """ "Đưa vào tin nổi bật" puts the story in the first featured slot; unpinned picks move down one slot each up to the
-    first empty slot, pinned picks keep their places."""
+    """Putting a story on top takes the first featured slot; unpinned picks move down one slot each up to the first
+    empty slot, pinned picks keep their places."""
     picks = [Pick(1), Pick(2), Pick(3, pinned=True), Pick(None), Pick(5)]
     assert front.put_on_top(picks, 9) == [Pick(1), Pick(9), Pick(3, pinned=True), Pick(2), Pick(5)]
     full = [Pick(1), Pick(2), Pick(3, pinned=True), Pick(4)]

@@ -33,9 +33,8 @@ def _fresh(settings):
 def read(article, agent=FIREFOX, address="203.0.113.7", client=None, **headers):
     """A reader's browser sending the article page's beacon."""
     client = client or Client()
-    return client.post(
-        "/da-doc/", {"bai": article.pk}, HTTP_USER_AGENT=agent, REMOTE_ADDR=address, HTTP_SEC_FETCH_SITE="same-origin", **headers
-    )
+    headers = {"HTTP_USER_AGENT": agent, "REMOTE_ADDR": address, "HTTP_SEC_FETCH_SITE": "same-origin", **headers}
+    return client.post("/da-doc/", {"bai": article.pk}, **headers)
 
 
 def views(article, hours=24):

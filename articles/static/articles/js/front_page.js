@@ -14,8 +14,11 @@ document.addEventListener("DOMContentLoaded", () => {
         field.name = field.name.replace(/^slot-\d+-/, `slot-${index}-`);
         field.id = `id_${field.name}`;
       });
-      slot.querySelector("[data-slot-label]").textContent = index === 0 ? "Tiêu điểm" : `Tin nổi bật ${index}`;
+      const label = index === 0 ? "Tiêu điểm" : `Tin nổi bật ${index}`;
+      slot.querySelector("[data-slot-label]").textContent = label;
       const [up, down] = slot.querySelectorAll("[data-move]");
+      up.setAttribute("aria-label", `Chuyển “${label}” lên`);
+      down.setAttribute("aria-label", `Chuyển “${label}” xuống`);
       up.disabled = index === 0;
       down.disabled = index === slots().length - 1;
       slot.querySelectorAll("button[value]").forEach((button) => {
