@@ -14,33 +14,35 @@ The page cache renews its stamp when a "hiện đến" or the breaking news' end
 
 **A fixed number of queries**, whatever the number of articles, picks and sections: the arrangement in force, the
 sections marked for the front page, the ids of every candidate (the visible picks, the newest, each section's newest,
-the visible most read; one UNION ALL, read from the lists' indexes), and the cards of exactly the articles shown.
-With the header's section menu, a front page costs 5 queries (tests/test_front_page.py).
+the visible most read, with what a headline list prints of them; one UNION ALL, read from the lists' indexes), and
+the cards (photo, byline) of the lead and featured stories.
+With the header's section menu, a front page costs 5 queries (tests/test_front_page.py). Each is compiled once per
+process (`queries.front_*`, articles/prepared.py): built by the ORM on every request they cost more than the rest of
+the page.
 """
 
+import itertools
+import operator
 from dataclasses import dataclass, field
 
 from django.conf import settings
-from django.db.models import IntegerField, Value
 from django.utils import timezone
 
-from articles import most_read
-from articles.models import Article, FrontPage, Pick, Section
-
-# Which part of the candidates' query a row comes from.
-PICKED, NEWEST, SECTION, MOST_READ = range(4)
+from articles import most_read, queries
+from articles.models import Article, Pick
 
 
 @dataclass
 class Front:
-    """What the front page shows, each article once (the breaking news' link aside)."""
+    """What the front page shows, each article once (the breaking news' link aside): the lead and featured stories as
+    cards (`Article`), the rest as `queries.Headline`s."""
 
     breaking: str = ""
-    breaking_article: Article | None = None
+    breaking_article: queries.Headline | None = None
     lead: Article | None = None
     featured: list = field(default_factory=list)
     latest: list = field(default_factory=list)
-    sections: list = field(default_factory=list)  # [(Section, [Article])], in the editors' order
+    sections: list = field(default_factory=list)  # [(Section, [Headline])], in the editors' order
     most_read: list = field(default_factory=list)
 
     def shown(self):
@@ -76,86 +78,64 @@ def assemble(arrangement=None, now=None):
     """The front page at `now` under `arrangement` (by default the one in force; a preview passes one not saved)."""
     now = now or timezone.now()
     if arrangement is None:
-        arrangement = FrontPage.objects.current()
-    sections = list(
-        Section.objects.filter(on_front=True).order_by("front_position", "name").only("name", "slug", "front_count")
-    )
+        arrangement = queries.front_arrangement()
+    sections = queries.front_sections()
     picks = slots(arrangement)
     shown_above = 1 + settings.FRONT_FEATURED + settings.FRONT_LATEST
-    popular = most_read.top(settings.FRONT_MOST_READ + shown_above + sum(s.front_count for s in sections))
+    most = settings.FRONT_MOST_READ + shown_above + sum(section.front_count for section in sections)
+    popular = most_read.top(most)
     breaking_id = arrangement.breaking_article_id if arrangement and arrangement.breaking_shown(now) else None
-    rows = _candidates(
+    picked = [pick.article for pick in picks if pick.article] + [breaking_id] * bool(breaking_id)
+    rows, finish = queries.front_candidates(
         now,
-        picked=[pick.article for pick in picks if pick.article] + [breaking_id] * bool(breaking_id),
         # Enough newest for every slot left to them and the "Tin mới nhất" after the picks they may repeat.
-        newest=2 * (1 + settings.FRONT_FEATURED) + settings.FRONT_LATEST,
+        newest=2 * len(picks) + settings.FRONT_LATEST,
         sections={section.pk: section.front_count + shown_above for section in sections},
+        picked=picked,
         popular=popular,
+        sizes=(len(picks) + 1, most),
     )
-    visible_picks = {pk for pk, _, part in rows if part == PICKED}
-    newest = [pk for pk, _, part in rows if part == NEWEST]
+    # Every row is a visible article. In the lists' order (newest first, then the larger id), the first ones are the
+    # newest overall and each section's first ones its newest: what the parts of the query read, whatever else the
+    # other parts brought.
+    rows = {row.id: row for row in sorted(rows, key=operator.itemgetter(2, 0), reverse=True)}
     by_section = {}
-    for pk, section_id, part in rows:
-        if part == SECTION:
-            by_section.setdefault(section_id, []).append(pk)
-    visible_popular = {pk for pk, _, part in rows if part == MOST_READ}
+    for row in rows.values():
+        by_section.setdefault(row.section_id, []).append(row.id)
 
     used = set()
 
     def take(ids, limit):
-        taken = [pk for pk in dict.fromkeys(ids) if pk not in used][:limit]
+        taken = list(itertools.islice((pk for pk in ids if pk not in used), limit))
         used.update(taken)
         return taken
 
     chosen = [
         pick.article
-        if pick.article in visible_picks and (pick.until is None or now < pick.until) and pick.article not in used
+        if pick.article in rows and (pick.until is None or now < pick.until) and pick.article not in used
         else None
         for pick in picks
     ]
     used.update(filter(None, chosen))
-    fill = iter(take(newest, chosen.count(None)))
+    fill = iter(take(rows, chosen.count(None)))
     top = [pk if pk is not None else next(fill, None) for pk in chosen]
-    latest = take(newest, settings.FRONT_LATEST)
+    latest = take(rows, settings.FRONT_LATEST)
     blocks = [(section, take(by_section.get(section.pk, []), section.front_count)) for section in sections]
-    popular = take([pk for pk in popular if pk in visible_popular], settings.FRONT_MOST_READ)
+    popular = take([pk for pk in popular if pk in rows], settings.FRONT_MOST_READ)
 
-    cards = Article.objects.published(now).cards().in_bulk([*used, *[breaking_id] * bool(breaking_id)])
+    # The lead and featured stories print a photo and a byline: their cards are read apart; the rest are headlines.
+    cards = queries.front_cards(now, list(filter(None, top)), len(picks))
 
-    def articles(ids):
-        return [cards[pk] for pk in ids if pk in cards]
+    def headlines(ids):
+        return [finish(rows[pk]) for pk in ids]
 
     lead, *featured = top
     return Front(
         breaking=arrangement.breaking_text if arrangement and arrangement.breaking_shown(now) else "",
-        breaking_article=cards.get(breaking_id),
+        breaking_article=finish(rows[breaking_id]) if breaking_id in rows else None,
         lead=cards.get(lead),
-        featured=articles(featured),
-        latest=articles(latest),
-        sections=[(section, articles(ids)) for section, ids in blocks if ids],
-        most_read=articles(popular),
+        featured=[cards[pk] for pk in featured if pk in cards],
+        latest=headlines(latest),
+        sections=[(section, headlines(ids)) for section, ids in blocks if ids],
+        most_read=headlines(popular),
     )
-
-
-def _candidates(now, *, picked, newest, sections, popular):
-    """[(id, section id, part)] of the visible articles that may be shown, in one query: those among `picked`, the
-    `newest` newest, each section's newest ({section id: how many}), those among `popular`; each part newest first."""
-    visible = Article.objects.published(now)
-
-    def part(number, ids):
-        tagged = Article.objects.filter(pk__in=ids).annotate(part=Value(number, output_field=IntegerField()))
-        return tagged.order_by().values_list("pk", "section_id", "part", "published_at")
-
-    def newest_of(queryset, limit):
-        return queryset.order_by("-published_at", "-id").values("pk")[:limit]
-
-    parts = [part(NEWEST, newest_of(visible, newest))]
-    parts += [part(SECTION, newest_of(visible.filter(section_id=pk), limit)) for pk, limit in sections.items()]
-    if picked:
-        parts.append(part(PICKED, visible.filter(pk__in=picked).values("pk")))
-    if popular:
-        parts.append(part(MOST_READ, visible.filter(pk__in=popular).values("pk")))
-    rows = list(parts[0].union(*parts[1:], all=True)) if len(parts) > 1 else list(parts[0])
-    # A UNION keeps no order: the lists' order again (newest first, then the larger id).
-    rows.sort(key=lambda row: (row[3], row[0]), reverse=True)
-    return [row[:3] for row in rows]
