@@ -45,11 +45,6 @@ class Front:
     sections: list = field(default_factory=list)  # [(Section, [Headline])], in the editors' order
     most_read: list = field(default_factory=list)
 
-    def shown(self):
-        """Every article on the page, top to bottom."""
-        blocks = [articles for _, articles in self.sections]
-        return [a for a in [self.lead] if a] + self.featured + self.latest + sum(blocks, []) + self.most_read
-
 
 def slots(arrangement):
     """The lead and featured slots of `arrangement` (None: nothing saved yet), padded with empty ones: always

@@ -26,6 +26,7 @@ lock (a count that finds it taken waits in the process for the next one), and th
 
 import functools
 import hashlib
+import logging
 import threading
 import time
 from collections import Counter, defaultdict
@@ -35,8 +36,11 @@ from django.conf import settings
 from django.core.cache import caches
 from django.core.cache.backends.base import BaseCache
 from django_redis.cache import RedisCache
+from redis.exceptions import RedisError
 
 from articles import queries
+
+logger = logging.getLogger(__name__)
 
 HOUR = 3600
 KEEP_HOURS = 8 * 24
@@ -115,6 +119,24 @@ def store():
     return RedisStore(backend) if isinstance(backend, RedisCache) else CacheStore(backend)
 
 
+def _outage(default):
+    """A Redis outage costs the views counted meanwhile and an empty "Đọc nhiều", never an error page (as the cache's
+    own IGNORE_EXCEPTIONS does for pages): `default` is returned and the error logged."""
+
+    def decorate(method):
+        @functools.wraps(method)
+        def guarded(*args, **kwargs):
+            try:
+                return method(*args, **kwargs)
+            except RedisError:
+                logger.warning("Most read: Redis unavailable", exc_info=True)
+                return default()
+
+        return guarded
+
+    return decorate
+
+
 class RedisStore:
     """Buckets as sorted sets, markers as keys that expire, in the Redis of the default cache (its key prefix too)."""
 
@@ -125,21 +147,27 @@ class RedisStore:
     def key(self, name):
         return self.backend.make_key(f"most-read:{name}")
 
+    @_outage(lambda: False)
     def admit(self, hour):
         key = self.key(f"n:{hour}")
         seen, _ = self.redis.pipeline().incr(key).expire(key, HOUR, nx=True).execute()
         return seen <= settings.MOST_READ_MAX_PER_HOUR
 
+    @_outage(lambda: False)
     def first_view(self, marker, seconds_left):
         return bool(self.redis.set(self.key(f"v:{marker}"), 1, nx=True, ex=max(seconds_left, 1)))
 
+    @_outage(lambda: None)
     def add(self, hour, article_id):
         bucket = self.key(f"h:{hour}")
         self.redis.pipeline().zincrby(bucket, 1, article_id).expire(bucket, KEEP_HOURS * HOUR).execute()
 
+    @_outage(Counter)
     def totals(self, hours, ids=None):
         buckets = [self.key(f"h:{hour}") for hour in hours]
         if ids is not None:
+            if not ids:
+                return Counter()
             pipeline = self.redis.pipeline()
             for bucket in buckets:
                 pipeline.zmscore(bucket, list(ids))

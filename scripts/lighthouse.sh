@@ -55,6 +55,7 @@ export DJANGO_MEDIA_ROOT="$WORK/media" DJANGO_CACHE_DIR="$WORK/cache"
 cp -r media/fixtures "$WORK/media/"
 "$PY" manage.py migrate --noinput -v0
 "$PY" manage.py loaddata htx -v0
+"$PY" manage.py load_demo -v0  # the front page with its zones filled, as make run shows it
 "$PY" manage.py renditions >/dev/null
 "$PY" manage.py collectstatic --noinput -v0
 .venv/bin/gunicorn newsroom.wsgi --bind "127.0.0.1:$PORT" --workers 2 --log-level warning &

@@ -159,3 +159,24 @@ def test_the_admin_list_shows_views_in_24_hours_and_7_days_sortable(editor_clien
         listed = editor_client.get(f"/admin/articles/article/?o={order}").content.decode()
         headlines = re.findall(r'<th class="field-headline"><a [^>]+>([^<]+)</a>', listed)
         assert headlines[0] == first
+
+
+def test_a_redis_outage_loses_views_never_a_page(client, monkeypatch):
+    """With Redis unreachable the beacon still answers 204 and the front page 200 (without "Đọc nhiều"): the views of
+    the outage are lost, nothing else."""
+    if not isinstance(most_read.store(), most_read.RedisStore):
+        pytest.skip("the store is Redis only with REDIS_URL (make test's Redis pass)")
+    from redis.client import Pipeline, Redis
+    from redis.exceptions import ConnectionError as RedisConnectionError
+
+    article = make_article()
+
+    def unreachable(*args, **kwargs):
+        raise RedisConnectionError("Redis is down")
+
+    monkeypatch.setattr(Redis, "execute_command", unreachable)
+    monkeypatch.setattr(Pipeline, "execute", unreachable)
+    assert read(article).status_code == 204
+    monkeypatch.setattr(most_read, "_top_memo", {})
+    response = client.get("/")
+    assert response.status_code == 200 and 'id="doc-nhieu"' not in response.content.decode()
