@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Lighthouse 12 on the home page and the HTX article page, as a phone sees them (Lighthouse's default: mobile,
-# simulated slow 4G), against a production-like server: gunicorn, DEBUG off, WhiteNoise, the HTX fixture and its
-# photo renditions in a throwaway database and media folder.
+# Lighthouse 12 on the front page and the HTX article page, as a phone sees them (Lighthouse's default: mobile,
+# simulated slow 4G), against a production-like server: gunicorn, DEBUG off, WhiteNoise, the HTX fixture, the demo
+# articles (load_demo) and their photo renditions in a throwaway database and media folder.
 #
 #   scripts/lighthouse.sh [-n RUNS] [--port PORT]      defaults: 1 run per page, port 8020
 #
