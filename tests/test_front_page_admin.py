@@ -178,3 +178,22 @@ def test_the_screen_is_in_the_admin_index_for_editors_only(editor_client, report
     assert SCREEN not in reporter_client.get("/admin/").content.decode()
     assert User.objects.count() == 2
     assert Pick(None) == Pick(None, None, False)
+
+
+def test_two_saves_from_the_same_screen_at_the_same_moment_keep_one(desk, monkeypatch):
+    """When another editor's save lands between the stale-screen check and the insert, the unique "based on" refuses
+    the second save: nothing is overwritten, and the message names who saved."""
+    from articles import workflow
+    from articles.models import FrontPageQuerySet
+
+    first = make_staff("bientap1", EDITORS, first_name="Hòa")
+    second = make_staff("bientap2", EDITORS)
+    opened = workflow.arrange_front(first, 0, [Pick(desk["mekong"].pk)])
+    theirs = workflow.arrange_front(first, opened.pk, [Pick(desk["can_tho"].pk)])
+    real = FrontPageQuerySet.current
+    seen = iter([opened])  # the check reads the arrangement as it was a moment before their save committed
+    monkeypatch.setattr(FrontPageQuerySet, "current", lambda self: next(seen, None) or real(self))
+    with pytest.raises(workflow.FrontConflict) as refused:
+        workflow.arrange_front(second, opened.pk, [Pick(desk["gao"].pk)])
+    assert "Hòa" in str(refused.value)
+    assert FrontPage.objects.current() == theirs and FrontPage.objects.count() == 2
