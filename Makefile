@@ -62,7 +62,8 @@ with-service = status=0; $(PY) scripts/require_service.py $(1) $(2) || status=$$
 	if [ $$status = 0 ]; then $(3); elif [ $$status != 2 ]; then exit $$status; fi
 
 # The whole suite on SQLite (the default), then again on PostgreSQL (pytest-django creates and drops test_newsroom),
-# then the cache tests (tests/test_*cache*.py) with the cache in Redis (each test only touches keys of its own).
+# then the cache tests (tests/test_*cache*.py, and most read and the front page, which keep views there) with the cache
+# in Redis (each test only touches keys of its own).
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/newsroom
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
 # The browser tests (tests/browser/) test the UI, so they run in the SQLite pass only.
@@ -70,7 +71,7 @@ pytest: $(VENV)/.dev-installed browser-deps
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
 	$(call with-service,PostgreSQL,$(POSTGRES_URL),DATABASE_URL=$(POSTGRES_URL) $(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS))
 	$(call with-service,Redis,$(REDIS_TEST_URL),REDIS_URL=$(REDIS_TEST_URL) $(VENV)/bin/pytest $(PYTEST_ARGS) \
-		$(wildcard tests/test_*cache*.py))
+		$(wildcard tests/test_*cache*.py) tests/test_most_read.py tests/test_front_page.py)
 
 # What the browser tests need besides Python packages: Debian's Chromium (apt) and axe-core (npm ci); never a
 # downloaded browser. Installs only what is missing.

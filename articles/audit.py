@@ -109,8 +109,18 @@ def describe(entry):
     return "; ".join(parts)
 
 
-# What other rows than an article's save name in their changes: a correction, a share link.
-OTHER_LABELS = {"kind": "Loại", "text": "Nội dung", "expires_at": "Hết hạn lúc"}
+# What other rows than an article's save name in their changes: a correction, a share link, the front page.
+OTHER_LABELS = {
+    "kind": "Loại",
+    "text": "Nội dung",
+    "expires_at": "Hết hạn lúc",
+    "front_lead": "Tiêu điểm",
+    "front_featured": "Tin nổi bật",
+    "front_breaking": "Tin nóng",
+    "on_front": "Hiện trên trang nhất",
+    "front_position": "Thứ tự trên trang nhất",
+    "front_count": "Số bài trên trang nhất",
+}
 
 
 def _label(name):

@@ -1,13 +1,15 @@
 """The admin's forms: the article form with its conflict check, the autosave form, the share-link form, and the
-reasons asked for taking down, reinstating and deleting a taken-down article."""
+reasons asked for taking down, reinstating and deleting a taken-down article, and the "Trang nhất" screen's form."""
+
+import re
 
 from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
 
-from articles import fields
+from articles import fields, search
 from articles.formatting import display_name, when
-from articles.models import Article
+from articles.models import Article, Pick
 from articles.revisions import version_opened_at
 
 
@@ -102,3 +104,70 @@ class TakedownForm(ReasonForm):
         required=False,
         help_text="Để trống: bạn đọc chỉ thấy thông báo bài đã bị gỡ, không thấy tiêu đề.",
     )
+
+
+# The datetime-local input sends ISO 8601 without seconds; Django's DateTimeField reads it.
+LOCAL_TIME = forms.DateTimeInput(attrs={"type": "datetime-local"}, format="%Y-%m-%dT%H:%M")
+
+
+class FrontPageForm(forms.Form):
+    """The "Trang nhất" screen as posted: the arrangement it was opened at, a slot per lead and featured story (its
+    article's id, "hiện đến", pinned), the breaking news, and the search words. A crafted POST with more slots than the
+    page has, an article twice, or ids that are not numbers is refused with a message; whether the articles may be
+    picked is `workflow.arrange_front`'s to say."""
+
+    based_on = forms.IntegerField(widget=forms.HiddenInput, min_value=0, max_value=2**63 - 1)
+    breaking_text = forms.CharField(label="Tin nóng", max_length=200, required=False)
+    breaking_article = forms.IntegerField(
+        label="Bài của tin nóng (số ID, không bắt buộc)", required=False, min_value=1, max_value=2**63 - 1
+    )
+    breaking_until = forms.DateTimeField(label="Tin nóng hiện đến", required=False, widget=LOCAL_TIME)
+    q = forms.CharField(label="Tìm bài", required=False, max_length=search.MAX_QUERY_LENGTH)
+
+    SLOT = re.compile(r"^slot-(\d+)-")
+
+    def __init__(self, *args, size, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.size = size
+        for i in range(size):
+            self.fields[f"slot-{i}-article"] = forms.IntegerField(
+                widget=forms.HiddenInput, required=False, min_value=1, max_value=2**63 - 1
+            )
+            self.fields[f"slot-{i}-until"] = forms.DateTimeField(label="Hiện đến", required=False, widget=LOCAL_TIME)
+            self.fields[f"slot-{i}-pinned"] = forms.BooleanField(label="Ghim", required=False)
+
+    @classmethod
+    def initial_for(cls, based_on, picks, breaking=("", None, None)):
+        """The form's values for an arrangement: `picks` (`Pick`s) and `breaking` (text, article id, end time)."""
+        values = {"based_on": based_on, "breaking_text": breaking[0]}
+        values.update(breaking_article=breaking[1], breaking_until=breaking[2])
+        for i, pick in enumerate(picks):
+            values.update({f"slot-{i}-article": pick.article, f"slot-{i}-until": pick.until})
+            values[f"slot-{i}-pinned"] = pick.pinned
+        return values
+
+    def clean(self):
+        cleaned = super().clean()
+        indexes = {int(match[1]) for name in self.data if (match := self.SLOT.match(name))}
+        if indexes and max(indexes) >= self.size:
+            raise forms.ValidationError(
+                f"Trang nhất có {self.size} ô (1 tiêu điểm và {self.size - 1} tin nổi bật); không đặt thêm được.",
+                code="too_many",
+            )
+        ids = [cleaned.get(f"slot-{i}-article") for i in range(self.size)]
+        ids = [pk for pk in ids if pk]
+        if len(set(ids)) != len(ids):
+            raise forms.ValidationError("Mỗi bài chỉ được đặt vào một ô của trang nhất.", code="twice")
+        return cleaned
+
+    def picks(self):
+        """The slots as posted (`Pick`s, the lead first); call after is_valid()."""
+        data = self.cleaned_data
+        return [
+            Pick(data.get(f"slot-{i}-article"), data.get(f"slot-{i}-until"), bool(data.get(f"slot-{i}-pinned")))
+            for i in range(self.size)
+        ]
+
+    def breaking(self):
+        data = self.cleaned_data
+        return (data.get("breaking_text") or "", data.get("breaking_article"), data.get("breaking_until"))

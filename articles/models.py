@@ -7,13 +7,16 @@ what a change of state means (``workflow.py``) and what a write makes stale (``s
 """
 
 import uuid
+from datetime import datetime
 from pathlib import PurePosixPath
+from typing import NamedTuple
 
 import pgtrigger
 from ckeditor_uploader.fields import RichTextUploadingField
 from django.conf import settings
 from django.core import signing
 from django.core.exceptions import ValidationError
+from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Max, OuterRef, Q
 from django.db.models.functions import Coalesce, Greatest
@@ -173,6 +176,17 @@ class Section(ArticleOwner):
     name = models.CharField("tên chuyên mục", max_length=80, unique=True)
     slug = SlugField("đường dẫn", max_length=100, unique=True, blank=True)
     position = models.PositiveSmallIntegerField("thứ tự", default=0, help_text="Số nhỏ đứng trước trên thanh menu.")
+    # Its block on the front page (articles/front.py): whether it has one, where, and how many articles it shows.
+    on_front = models.BooleanField("hiện trên trang nhất", default=False)
+    front_position = models.PositiveSmallIntegerField(
+        "thứ tự trên trang nhất", default=0, help_text="Số nhỏ đứng trước trong các khối chuyên mục ở trang nhất."
+    )
+    front_count = models.PositiveSmallIntegerField(
+        "số bài trên trang nhất",
+        default=4,
+        validators=[MinValueValidator(1), MaxValueValidator(12)],
+        help_text="Khối của chuyên mục ở trang nhất hiện bấy nhiêu bài mới nhất (1 đến 12).",
+    )
 
     url_name = "articles:section"
 
@@ -682,6 +696,106 @@ class Correction(models.Model):
         return f"{self.article.get_absolute_url()}#cai-chinh-{self.pk}"
 
 
+class Pick(NamedTuple):
+    """One slot of the front page's lead and featured stories: the article picked (None: the slot is left to the
+    newest), until when it shows (None: until it is replaced) and whether it keeps its place when a story is put on
+    top (`articles.front.put_on_top`)."""
+
+    article: int | None
+    until: datetime | None = None
+    pinned: bool = False
+
+
+class FrontPageQuerySet(PublicQuerySet):
+    def current(self):
+        """The arrangement in force: the one saved last (None before the first save)."""
+        return self.order_by("-pk").first()
+
+
+class FrontPage(models.Model):
+    """One arrangement of the front page as an editor saved it (`workflow.arrange_front`): the lead and the featured
+    stories in order (`picks`, the lead first), and the breaking-news line. Never changed once saved: the newest is in
+    force, the older ones are its history, and restoring one saves a copy of it as the newest.
+
+    `based_on` is the arrangement the editor's screen showed when they saved (0: none yet). It is unique, so of two
+    editors saving from the same screen at once only one arrangement can follow it: the other is refused."""
+
+    based_on = models.PositiveBigIntegerField("thay cho", unique=True, editable=False)
+    saved_at = models.DateTimeField("lưu lúc", default=timezone.now, editable=False)
+    saved_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người lưu",
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+    )
+    # [{"article": id or null, "until": ISO time or null, "pinned": bool}], the lead first: `slots()` reads it.
+    picks = models.JSONField("các bài chọn", default=list, blank=True)
+    breaking_text = models.CharField("tin nóng", max_length=200, blank=True)
+    # No database constraint: an arrangement outlives the article it named (the line then shows without a link).
+    breaking_article = models.ForeignKey(
+        Article,
+        verbose_name="bài của tin nóng",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    breaking_until = models.DateTimeField("tin nóng hiện đến", null=True, blank=True)
+    restored_from = models.PositiveBigIntegerField("khôi phục từ", null=True, blank=True, editable=False)
+
+    objects = FrontPageQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-pk"]
+        verbose_name = "trang nhất"
+        verbose_name_plural = "trang nhất"
+        # Who may arrange it is workflow.can_arrange_front (the publish permission), not a permission of its own.
+        default_permissions = ()
+
+    def __str__(self):
+        return f"Trang nhất lưu lúc {timezone.localtime(self.saved_at):%d/%m/%Y - %H:%M}"
+
+    def slots(self):
+        """The picks as `Pick`s, the lead first."""
+        return [
+            Pick(
+                pick.get("article"),
+                datetime.fromisoformat(pick["until"]) if pick.get("until") else None,
+                bool(pick.get("pinned")),
+            )
+            for pick in self.picks
+        ]
+
+    @staticmethod
+    def stored_picks(slots):
+        """`slots` (`Pick`s) as `picks` stores them."""
+        return [
+            {"article": pick.article, "until": pick.until.isoformat() if pick.until else None, "pinned": pick.pinned}
+            for pick in slots
+        ]
+
+    def breaking_shown(self, now):
+        """Whether the breaking-news line shows at `now`: it has a text and its end time has not come."""
+        return bool(self.breaking_text) and (self.breaking_until is None or now < self.breaking_until)
+
+    def moments(self):
+        """The times at which this arrangement changes the page by the clock alone: each pick's "hiện đến", and the
+        breaking news' end."""
+        return [pick.until for pick in self.slots() if pick.until] + [self.breaking_until] * bool(self.breaking_until)
+
+
+def next_scheduled_change(after):
+    """The first moment after `after` at which a public page changes by the clock alone (None: no such moment): an
+    article appears or is taken down (`ArticleQuerySet.next_visibility_change`), a front-page pick's "hiện đến" or the
+    breaking news' end time passes. The page cache keeps nothing past it (articles/pagecache/store.py)."""
+    current = FrontPage.objects.current()
+    moments = [moment for moment in (current.moments() if current else []) if moment > after]
+    return min(filter(None, [Article.objects.next_visibility_change(after), *moments]), default=None)
+
+
 class AuditQuerySet(models.QuerySet):
     """Rows are added, never changed or removed: the queryset refuses it as the model does (purging old rows on
     purpose is `articles.audit.purge`)."""
@@ -713,6 +827,9 @@ class AuditEntry(models.Model):
         RECOVER = "recover", "Khôi phục bài đã xoá"
         SHARE = "share", "Tạo liên kết xem trước"
         REVOKE_SHARE = "revoke_share", "Thu hồi liên kết xem trước"
+        FRONT_PAGE = "front_page", "Sửa trang nhất"
+        FRONT_RESTORE = "front_restore", "Khôi phục trang nhất"
+        FRONT_SECTIONS = "front_sections", "Đổi khối chuyên mục ở trang nhất"
 
     at = models.DateTimeField("lúc", default=timezone.now)
     act = models.CharField("việc", max_length=16, choices=Act)

@@ -8,12 +8,14 @@ Staff previews, the middle of long lists, search and feeds use plain querysets.
 
 import datetime
 import functools
+from typing import NamedTuple
 
 from django.db.models import Subquery
 from django.utils import timezone
 
 from articles import fields, pagination
-from articles.models import Article, Section
+from articles.links import slug_url
+from articles.models import Article, FrontPage, Section
 from articles.prepared import PreparedQuery
 
 # How many articles the article page's "Cùng chuyên mục" box lists.
@@ -37,6 +39,10 @@ _related = PreparedQuery(
     section=int,
     article=int,
     now=datetime.datetime,
+)
+# Whether an id is an article readers may see: each most-read beacon asks (articles/most_read.py).
+_visible_id = PreparedQuery(
+    Article, lambda pk, now: Article.objects.published(now).filter(pk=pk).only("id"), pk=int, now=datetime.datetime
 )
 _section_menu = PreparedQuery(Section, lambda: Section.objects.only("name", "slug"))
 
@@ -64,6 +70,11 @@ def corrections_of(article):
     for correction in corrections:
         correction.replaced = correction.pk in replaced
     return corrections
+
+
+def visible_id(pk):
+    """Whether `pk` is the id of an article readers may see now."""
+    return 0 < pk < 2**63 and bool(_visible_id(pk=pk, now=timezone.now()))
 
 
 def section_menu():
@@ -97,3 +108,98 @@ def cards(owner_field, start, limit, offset=0):
         return (listed.reverse() if start == "last" else listed)[offset : offset + limit]
 
     return PreparedQuery(Article, build, **kinds)
+
+
+# The front page (articles/front.py): the arrangement in force, the sections with a block, the candidates' ids and the
+# cards shown. The candidates' query depends on the number of sections and their counts (slice bounds are written into
+# the SQL), so one is compiled per shape: a handful. Lists of ids have a fixed length per shape, padded with 0 (no
+# article's id).
+_front_arrangement = PreparedQuery(FrontPage, lambda: FrontPage.objects.order_by("-pk")[:1])
+_front_sections = PreparedQuery(
+    Section,
+    lambda: (
+        Section.objects.filter(on_front=True).order_by("front_position", "name").only("name", "slug", "front_count")
+    ),
+)
+
+
+def front_arrangement():
+    """The front page's arrangement in force (`FrontPage.objects.current()`), or None."""
+    found = _front_arrangement()
+    return found[0] if found else None
+
+
+def front_sections():
+    """The sections with a block on the front page, in the editors' order."""
+    return _front_sections()
+
+
+def _padded(ids, length):
+    return [*ids, *[0] * (length - len(ids))][:length]
+
+
+def front_candidates(now, *, newest, sections, picked, popular, sizes):
+    """The visible articles the front page may show, in one query, as `Headline`s: the `newest` newest, each section's
+    newest ({section id: how many}, in order), and those among the ids `picked` and `popular` (at most `sizes` = (len
+    picked, len popular) of each). Rows, not model instances (`PreparedQuery.columns`): a couple of hundred are read
+    for the few dozen shown. Returns (rows, finish): rows whose times compare but may lack their time zone, and
+    `finish(row)`, the row as a page prints it."""
+    query = _front_candidates(newest, tuple(sections.values()), *sizes)
+    values = {"now": now, **{f"section{i}": pk for i, pk in enumerate(sections)}}
+    values.update({f"picked{i}": pk for i, pk in enumerate(_padded(picked, sizes[0]))})
+    values.update({f"popular{i}": pk for i, pk in enumerate(_padded(popular, sizes[1]))})
+    rows = [Headline(*row) for row in query.columns(Headline._fields, **values)]
+    to_time = query.converter("published_at")
+    return rows, lambda row: row._replace(published_at=to_time(row.published_at))
+
+
+@functools.cache
+def _front_candidates(newest, section_limits, picked, popular):
+    kinds = {"now": datetime.datetime, **{f"section{i}": int for i in range(len(section_limits))}}
+    kinds.update({f"picked{i}": int for i in range(picked)})
+    kinds.update({f"popular{i}": int for i in range(popular)})
+
+    def build(now, **ids):
+        visible = Article.objects.published(now)
+
+        def newest_of(queryset, limit):
+            return queryset.order_by("-published_at", "-id").values("pk")[:limit]
+
+        parts = [newest_of(visible, newest)]
+        parts += [newest_of(visible.filter(section_id=ids[f"section{i}"]), n) for i, n in enumerate(section_limits)]
+        for name, count in (("picked", picked), ("popular", popular)):
+            if count:
+                parts.append(visible.filter(pk__in=[ids[f"{name}{i}"] for i in range(count)]).values("pk"))
+        rows = [Article.objects.filter(pk__in=part).only(*Headline._fields).order_by() for part in parts]
+        return rows[0].union(*rows[1:], all=True).order_by() if len(rows) > 1 else rows[0]
+
+    return PreparedQuery(Article, build, **kinds)
+
+
+class Headline(NamedTuple):
+    """What a headline list of the front page prints of an article: its headline linked, and its time."""
+
+    id: int
+    section_id: int | None
+    published_at: datetime.datetime
+    headline: str
+    slug: str
+
+    def get_absolute_url(self):
+        return slug_url("articles:detail", self.slug)
+
+
+def front_cards(now, ids, size):
+    """{id: card} of the visible articles among `ids` (at most `size`), as the lists print them (`cards()`)."""
+    values = {f"id{i}": pk for i, pk in enumerate(_padded(ids, size))}
+    return {article.pk: article for article in _front_cards(size)(now=now, **values)}
+
+
+@functools.cache
+def _front_cards(size):
+    kinds = {"now": datetime.datetime, **{f"id{i}": int for i in range(size)}}
+    return PreparedQuery(
+        Article,
+        lambda now, **ids: Article.objects.published(now).cards().filter(pk__in=[ids[f"id{i}"] for i in range(size)]),
+        **kinds,
+    )

@@ -20,14 +20,15 @@ content_changed = Signal()
 
 # Every save or delete of these can change a public page: articles, and the authors and sections named on them (and
 # in every page's section menu), the corrections shown on them and in /corrections/, and takedowns (the 410 page says
-# whether to name the article). Drafts included: telling which writes no reader sees would cost more than rendering
-# the pages again.
+# whether to name the article), and the front page's arrangements. Drafts included: telling which writes no reader
+# sees would cost more than rendering the pages again.
 SHOWN_MODELS = (
     "articles.Article",
     "articles.Author",
     "articles.Section",
     "articles.Correction",
     "articles.Takedown",
+    "articles.FrontPage",
 )
 
 _gathered = contextvars.ContextVar("content_changes", default=None)

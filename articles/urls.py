@@ -5,7 +5,9 @@ from articles import feeds, preview, views
 app_name = "articles"
 
 urlpatterns = [
-    path("", views.ArticleListView.as_view(), name="index"),
+    path("", views.FrontPageView.as_view(), name="index"),
+    path("latest/", views.ArticleListView.as_view(), name="latest"),
+    path("da-doc/", views.read_beacon, name="read_beacon"),
     path("articles/<slug:slug>/", views.ArticleDetailView.as_view(), name="detail"),
     path("sections/<slug:slug>/", views.SectionView.as_view(), name="section"),
     path("sections/<slug:slug>/feed/", feeds.SectionFeed(), name="section_feed"),

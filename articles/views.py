@@ -1,16 +1,57 @@
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
+from django.http import (
+    Http404,
+    HttpResponse,
+    HttpResponseBadRequest,
+    HttpResponsePermanentRedirect,
+    HttpResponseRedirect,
+)
 from django.shortcuts import get_object_or_404
 from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import http_date
-from django.views.generic import DetailView, ListView
+from django.views.decorators.cache import never_cache
+from django.views.decorators.csrf import csrf_exempt
+from django.views.decorators.http import require_POST
+from django.views.generic import DetailView, ListView, TemplateView
 
-from articles import queries, search, workflow
+from articles import front, most_read, pagecache, queries, search, workflow
+from articles.links import fixed_url
 from articles.lists import CardList
 from articles.models import Article, Author, Correction, Section
 from articles.pagination import Cursor, LostPlace, UncountedPaginator, without_cursor, written_number
 from articles.reading import Gone, Moved, article_for_reader
+
+
+class FrontPageView(TemplateView):
+    """/: the front page (articles/front.py). The chronological list it used to be is /latest/: its page links, old
+    and new, answer a permanent redirect to the same page there."""
+
+    template_name = "articles/front_page.html"
+
+    def get(self, request, *args, **kwargs):
+        if not request.GET.keys().isdisjoint(pagecache.CACHED_VIEWS["articles:latest"]):
+            # In one step to the page's one URL there (`PageAsWritten`), however its number was spelled here.
+            latest = fixed_url("articles:latest")
+            query = request.META["QUERY_STRING"]
+            return HttpResponsePermanentRedirect(PageAsWritten.as_written(request, latest) or f"{latest}?{query}")
+        return super().get(request, *args, **kwargs)
+
+    def get_context_data(self, **kwargs):
+        return super().get_context_data(front=front.assemble(), **kwargs)
+
+
+@csrf_exempt  # sent by the article page's static script, cookie-less; it can only count a view (most_read.py)
+@require_POST
+@never_cache
+def read_beacon(request):
+    """/da-doc/: a reader's browser says it shows article `bai` (articles/most_read.py decides whether it counts)."""
+    try:
+        article_id = int(request.POST.get("bai", ""))
+    except ValueError:
+        return HttpResponseBadRequest("Mã bài viết không hợp lệ.", content_type="text/plain; charset=utf-8")
+    most_read.count_view(request, article_id)
+    return HttpResponse(status=204)
 
 
 class PageAsWritten:
@@ -22,10 +63,10 @@ class PageAsWritten:
         return super().get(request, *args, **kwargs)
 
     @staticmethod
-    def as_written(request):
-        """This URL with its page number as the site writes it, when it was asked in another spelling (``?page=007``,
-        ``?page=+7``, the number twice, ``?page=1`` for the bare path); None otherwise. The page cache stores only the
-        written one (articles/pagecache/policy.py)."""
+    def as_written(request, path=None):
+        """This URL (at `path`, by default the request's) with its page number as the site writes it, when it was
+        asked in another spelling (``?page=007``, ``?page=+7``, the number twice, ``?page=1`` for the bare path); None
+        otherwise. The page cache stores only the written one (articles/pagecache/policy.py)."""
         values = request.GET.getlist("page")
         written = written_number(values[-1]) if values else None  # the last one is the one Django reads
         if written is None or values == [written]:
@@ -35,7 +76,7 @@ class PageAsWritten:
             query.setlist("page", [written])
         else:
             del query["page"]
-        return request.path + (f"?{query.urlencode()}" if query else "")
+        return (path or request.path) + (f"?{query.urlencode()}" if query else "")
 
 
 class ArticleListView(PageAsWritten, ListView):

@@ -9,13 +9,15 @@ re-states a rule.
 Publishing and unpublishing (``publish``, ``unpublish``) are the same for the form, the bulk actions and any other
 caller: who may, which timestamps change, and (``move_each``) what the revision history records. Taking down on order
 and reinstating (``take_down``, ``reinstate``), publishing a correction (``publish_correction``) and share links
-(``share``, ``revoke_share``) are here too. What the audit log records of each is decided here as well
+(``share``, ``revoke_share``) are here too, and so is arranging the front page (``arrange_front``,
+``restore_front``). What the audit log records of each is decided here as well
 (``acts_of_save``, and the receivers ``record_save``, ``record_delete``); ``articles/audit.py`` writes the rows.
 """
 
 from datetime import datetime, timedelta
 
 import reversion
+from django.conf import settings
 from django.core.exceptions import PermissionDenied
 from django.db import IntegrityError, transaction
 from django.db.models import Exists, OuterRef, Q
@@ -23,7 +25,8 @@ from django.db.models.fields.files import FieldFile
 from django.utils import timezone
 
 from articles import audit, fields, signals
-from articles.models import Article, AuditEntry, Correction, EditConflict, PreviewLink, Takedown
+from articles.formatting import display_name, when
+from articles.models import Article, AuditEntry, Correction, EditConflict, FrontPage, Pick, PreviewLink, Takedown
 
 PUBLISH = "articles.publish_article"
 TAKE_DOWN = "articles.take_down_article"
@@ -398,3 +401,147 @@ def record_save(sender, instance, raw=False, using=None, **kwargs):
 def record_delete(sender, instance, using=None, **kwargs):
     """post_delete of Article: one row per article deleted, bulk deletes included."""
     audit.record(audit.declared().act or Act.DELETE, article=instance, using=using)
+
+
+# The front page: who arranges it, and what saving an arrangement means (articles/front.py shows it).
+
+
+class FrontConflict(Refused):
+    """Someone saved the front page after this screen was opened: their arrangement (`current`) is in force, and
+    nothing was written."""
+
+    def __init__(self, current):
+        who = display_name(current.saved_by) if current and current.saved_by else "một người khác"
+        at = when(current.saved_at, seconds=True) if current else ""
+        super().__init__(
+            f"Trang nhất đã được {who} lưu lúc {at} trong khi bạn đang sửa, nên bản của bạn chưa được lưu — mọi thứ "
+            "bạn chọn vẫn còn nguyên bên dưới. Xem lại rồi bấm Lưu lần nữa để thay bản của họ (bản của họ vẫn còn "
+            "trong lịch sử)."
+        )
+        self.current = current
+
+
+def can_arrange_front(user):
+    """The front page is arranged by those who publish (editors); reporters cannot change it."""
+    return can_publish(user)
+
+
+def pickable(now=None):
+    """What may be picked for the front page: published articles, scheduled ones included, not expired."""
+    now = now or timezone.now()
+    not_expired = Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now)
+    return Article.objects.filter(not_expired, status=Article.Status.PUBLISHED)
+
+
+def arrange_front(user, based_on, picks, *, breaking=("", None, None), restored_from=None):
+    """Save a new arrangement of the front page: `picks` (`Pick`s, the lead first) and `breaking` (text, article id,
+    end time), over the arrangement `based_on` the editor's screen showed (0: none). Recorded on the audit log with
+    before and after. Returns the new arrangement.
+
+    Refused (nothing written): a user who may not publish (PermissionDenied); more slots than the page has, an article
+    twice, an article that does not exist or is not published or scheduled (Refused); a screen opened before someone
+    else's save (FrontConflict, naming them)."""
+    if not can_arrange_front(user):
+        raise PermissionDenied("Bạn không có quyền sửa trang nhất.")
+    size = 1 + settings.FRONT_FEATURED
+    if len(picks) > size:
+        raise Refused(f"Trang nhất có {size} ô (1 tiêu điểm và {size - 1} tin nổi bật); không đặt thêm được.")
+    ids = [pick.article for pick in picks if pick.article]
+    if len(set(ids)) != len(ids):
+        raise Refused("Mỗi bài chỉ được đặt vào một ô của trang nhất.")
+    text, breaking_article, breaking_until = breaking
+    wanted = {*ids, *filter(None, [breaking_article])}
+    missing = wanted - set(pickable().filter(pk__in=wanted).values_list("pk", flat=True))
+    if missing:
+        raise Refused(
+            f"Không chọn được bài số {', '.join(map(str, sorted(missing)))}: bài không còn, hoặc chưa xuất bản, hoặc "
+            "đã hết hạn. Trang nhất chỉ nhận bài đã xuất bản hoặc đã hẹn giờ."
+        )
+    with transaction.atomic():
+        current = FrontPage.objects.current()
+        if (current.pk if current else 0) != based_on:
+            raise FrontConflict(current)
+        try:
+            with transaction.atomic():
+                arrangement = FrontPage.objects.create(
+                    based_on=based_on,
+                    saved_by=user,
+                    picks=FrontPage.stored_picks(picks),
+                    breaking_text=text.strip(),
+                    breaking_article_id=breaking_article,
+                    breaking_until=breaking_until,
+                    restored_from=restored_from,
+                )
+        except IntegrityError:  # another editor's save, from the same screen, landed a moment ago
+            raise FrontConflict(FrontPage.objects.current()) from None
+        with audit.acting(user):
+            audit.record(
+                Act.FRONT_RESTORE if restored_from else Act.FRONT_PAGE,
+                target="Trang nhất",
+                changes=front_changes(current, arrangement),
+            )
+    return arrangement
+
+
+def restore_front(user, based_on, earlier):
+    """Put the lead and featured stories of the `earlier` arrangement back in one step, as a new arrangement (the
+    breaking news stays as it is now). Its picks that can no longer be picked are left out: those slots show the
+    newest."""
+    current = FrontPage.objects.current()
+    still = set(pickable().filter(pk__in=[pick.article for pick in earlier.slots()]).values_list("pk", flat=True))
+    picks = [pick if pick.article in still else Pick(None) for pick in earlier.slots()]
+    breaking = ("", None, None)
+    if current:
+        breaking = (current.breaking_text, current.breaking_article_id, current.breaking_until)
+    return arrange_front(user, based_on, picks, breaking=breaking, restored_from=earlier.pk)
+
+
+def front_changes(before, after):
+    """What the audit log keeps of a change of the front page: the lead, the featured stories and the breaking news,
+    each before → after as people read them, those that changed only."""
+    arrangements = [arrangement for arrangement in (before, after) if arrangement]
+    ids = {pick.article for arrangement in arrangements for pick in arrangement.slots() if pick.article}
+    ids |= {arrangement.breaking_article_id for arrangement in arrangements if arrangement.breaking_article_id}
+    headlines = dict(Article.objects.filter(pk__in=ids).values_list("pk", "headline"))
+
+    def pick(p):
+        if not p.article:
+            return "(bài mới nhất)"
+        notes = [f"hiện đến {when(p.until)}"] * bool(p.until) + ["ghim"] * p.pinned
+        return f"#{p.article} {headlines.get(p.article, '(đã xoá)')}" + (f" ({', '.join(notes)})" if notes else "")
+
+    def parts(arrangement):
+        slots = arrangement.slots() if arrangement else []
+        breaking = ""
+        if arrangement and arrangement.breaking_text:
+            breaking = arrangement.breaking_text
+            if linked := arrangement.breaking_article_id:
+                breaking += f" → #{linked} {headlines.get(linked, '')}"
+            if arrangement.breaking_until:
+                breaking += f" (đến {when(arrangement.breaking_until)})"
+        return {
+            "front_lead": pick(slots[0]) if slots else "",
+            "front_featured": "; ".join(pick(p) for p in slots[1:]),
+            "front_breaking": breaking,
+        }
+
+    old, new = parts(before), parts(after)
+    return {name: [old[name], new[name]] for name in new if old[name] != new[name]}
+
+
+FRONT_SECTION_FIELDS = ("on_front", "front_position", "front_count")
+
+
+def record_section_front(section, before, user):
+    """Put on the audit log a change of how `section` shows on the front page (`before`: those fields as they were,
+    None for a new section)."""
+    if before is None and not section.on_front:
+        return
+    changes = {
+        name: [before and before[name], getattr(section, name)]
+        for name in FRONT_SECTION_FIELDS
+        if before is None or before[name] != getattr(section, name)
+    }
+    if changes:
+        with audit.acting(user):
+            audit.record(Act.FRONT_SECTIONS, target=f"Chuyên mục {section.name}", changes=changes)

@@ -172,6 +172,15 @@ else:
         }
     }
 
+# The front page (articles/front.py): how many featured stories (besides the lead), newest articles and most-read
+# articles it shows. Most read (articles/most_read.py): at most this many beacons looked at an hour (the bound on what a
+# flood can store), and how long a worker reuses the most-read list it worked out.
+FRONT_FEATURED = int(env_str("NEWSROOM_FRONT_FEATURED", "6"))
+FRONT_LATEST = int(env_str("NEWSROOM_FRONT_LATEST", "10"))
+FRONT_MOST_READ = int(env_str("NEWSROOM_FRONT_MOST_READ", "5"))
+MOST_READ_MAX_PER_HOUR = int(env_str("NEWSROOM_MOST_READ_MAX_PER_HOUR", "200000"))
+MOST_READ_SECONDS = int(env_str("NEWSROOM_MOST_READ_SECONDS", "60"))
+
 # The page cache (articles/pagecache/, docs/CACHING.md): whole public pages for readers without a session, in the
 # cache above, made stale at once by any write. NEWSROOM_PAGE_CACHE=0 turns it off (the uncached benchmark).
 # NEWSROOM_PAGE_CACHE_SECONDS is the longest a page is kept: the bound on staleness if a write's invalidation is lost

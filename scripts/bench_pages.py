@@ -9,11 +9,12 @@ here and dropped at the end):
 
 1. ``migrate`` and ``seed_demo --articles 100000 --seed 1``; then every article gets one shared photo with its
    renditions, as every article of the Wagtail peer shares one JPEG, so both sites render a picture on every card
-   and on the article page.
-2. In-process, with Django's test client (no HTTP, page cache off): SQL queries and time per request of the home,
-   section and author lists at their first and last page (by its number, and by the "Trang sau" link of the page
-   before, as a reader or a crawler reaches it), an article, the API's articles (first and last page, by cursor)
-   and article, search, the feed, and the admin changelist logged in.
+   and on the article page. Every run (--reuse too) then gives the front page what a newspaper's has: every section
+   a block, the editors' lead and featured stories, and views of the last hour for "Đọc nhiều" (``inside_front``).
+2. In-process, with Django's test client (no HTTP, page cache off): SQL queries and time per request of the front
+   page, the list (/latest/), section and author lists at their first and last page (by its number, and by the
+   "Trang sau" link of the page before, as a reader or a crawler reaches it), an article, the API's articles (first
+   and last page, by cursor) and article, search, the feed, and the admin changelist logged in.
    Printed as a table and saved as JSON.
 3. gunicorn as ``make serve`` runs it (newsroom/gunicorn.conf.py, DEBUG off, WhiteNoise), three times: page cache
    off (``NEWSROOM_PAGE_CACHE=0``); on, in the file cache (the default without ``REDIS_URL``); on, in Redis
@@ -128,6 +129,7 @@ def prepare(db, articles, reuse):
         run([PYTHON, "manage.py", "seed_demo", "--articles", articles, "--seed", "1"], env=env)
         print(f"seed_demo on {db}: {time.perf_counter() - started:.0f} s", flush=True)
         run([PYTHON, __file__, "--inside", "photos"], env=env)
+    run([PYTHON, __file__, "--inside", "front"], env=env)
     return last_json(run([PYTHON, __file__, "--inside", "describe"], env=env, capture_output=True, text=True).stdout)
 
 
@@ -175,6 +177,31 @@ def inside_photos():
     User.objects.create_superuser("bench", password=secrets.token_urlsafe(16))
 
 
+def inside_front():
+    """The front page as a newspaper's: every section a block (4 articles each), the lead and featured stories picked
+    among the day's articles, and views of this hour for "Đọc nhiều" (in this database's cache folder, as the servers
+    without Redis keep them). A front page already arranged keeps its arrangement."""
+    import random
+
+    from django.conf import settings
+    from django.contrib.auth.models import User
+
+    from articles import most_read, workflow
+    from articles.models import Article, FrontPage, Pick, Section
+
+    Section.objects.update(on_front=True, front_count=4)
+    recent = list(Article.objects.published().order_by("-published_at").values_list("pk", flat=True)[:200])
+    rng = random.Random(1)
+    if FrontPage.objects.current() is None:
+        editor = User.objects.get(username="bench")
+        picks = [Pick(pk) for pk in rng.sample(recent, 1 + settings.FRONT_FEATURED)]
+        workflow.arrange_front(editor, 0, picks)
+    store, hour = most_read.store(), most_read.current_hour()
+    for pk in rng.sample(recent, 50):
+        for _ in range(rng.randint(1, 20)):
+            store.add(hour, pk)
+
+
 def inside_describe():
     """One JSON line: the article count and the URLs to measure (an article, the last pages)."""
     from django.test import Client
@@ -202,7 +229,7 @@ def inside_describe():
                 "article": middle.get_absolute_url() if middle else None,
                 "article_pk": middle.pk if middle else None,
                 "last_page": last(visible),
-                "last_link": linked("/", last(visible)),
+                "last_link": linked("/latest/", last(visible)),
                 "section": section.get_absolute_url() if section else None,
                 "section_last_page": last(visible.filter(section=section)) if section else 1,
                 "section_last_link": linked(section.get_absolute_url(), last(visible.filter(section=section)))
@@ -265,9 +292,10 @@ def inside_measure(urls_json, runs):
 def measure_in_process(db, info, runs):
     section, author = info["section"], info["author"]
     urls = [
-        ("home, page 1", "/", False),
-        (f"home, last page ({info['last_page']})", f"/?page={info['last_page']}", False),
-        ("home, last page, by its link", info["last_link"], False),
+        ("front page", "/", False),
+        ("latest, page 1", "/latest/", False),
+        (f"latest, last page ({info['last_page']})", f"/latest/?page={info['last_page']}", False),
+        ("latest, last page, by its link", info["last_link"], False),
         ("section, page 1", section, False),
         (f"section, last page ({info['section_last_page']})", f"{section}?page={info['section_last_page']}", False),
         ("section, last page, by its link", info["section_last_link"], False),
@@ -363,7 +391,7 @@ def main():
         import django
 
         django.setup()
-        steps = {"photos": inside_photos, "describe": inside_describe}
+        steps = {"photos": inside_photos, "front": inside_front, "describe": inside_describe}
         if args.inside == "measure":
             return inside_measure(args.inside_args[0], args.runs)
         return steps[args.inside]()
@@ -400,8 +428,9 @@ def main():
             (f"{SHORT[db]}_{name}", url(db, "off", path))
             for db in databases
             for name, path in [
-                ("list", "/"),
-                ("last", f"/?page={info[db]['last_page']}"),
+                ("front", "/"),
+                ("list", "/latest/"),
+                ("last", f"/latest/?page={info[db]['last_page']}"),
                 ("last_link", info[db]["last_link"]),
                 ("article", info[db]["article"]),
                 ("api_list", API_LIST),
@@ -426,7 +455,8 @@ def main():
             for db in databases
             for mode in ("files", "redis")
             for name, path in [
-                ("list", "/"),
+                ("front", "/"),
+                ("list", "/latest/"),
                 ("article", info[db]["article"]),
                 ("api_list", API_LIST),
                 ("api_article", api_article(info[db])),

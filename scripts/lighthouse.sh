@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
-# Lighthouse 12 on the home page and the HTX article page, as a phone sees them (Lighthouse's default: mobile,
-# simulated slow 4G), against a production-like server: gunicorn, DEBUG off, WhiteNoise, the HTX fixture and its
-# photo renditions in a throwaway database and media folder.
+# Lighthouse 12 on the front page and the HTX article page, as a phone sees them (Lighthouse's default: mobile,
+# simulated slow 4G), against a production-like server: gunicorn, DEBUG off, WhiteNoise, the HTX fixture, the demo
+# articles (load_demo) and their photo renditions in a throwaway database and media folder.
 #
 #   scripts/lighthouse.sh [-n RUNS] [--port PORT]      defaults: 1 run per page, port 8020
 #
@@ -55,6 +55,7 @@ export DJANGO_MEDIA_ROOT="$WORK/media" DJANGO_CACHE_DIR="$WORK/cache"
 cp -r media/fixtures "$WORK/media/"
 "$PY" manage.py migrate --noinput -v0
 "$PY" manage.py loaddata htx -v0
+"$PY" manage.py load_demo -v0  # the front page with its zones filled, as make run shows it
 "$PY" manage.py renditions >/dev/null
 "$PY" manage.py collectstatic --noinput -v0
 .venv/bin/gunicorn -c newsroom/gunicorn.conf.py newsroom.wsgi --bind "127.0.0.1:$PORT" --log-level warning &

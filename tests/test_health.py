@@ -114,13 +114,13 @@ def test_a_bug_is_the_500_page_and_its_traceback_stays_on_its_log_line(reader, m
 
     monkeypatch.setattr(ArticleListView, "get", broken)
     with caplog.at_level(logging.WARNING, logger="django.request"):
-        response = reader.get("/")
+        response = reader.get("/latest/")
     assert response.status_code == 500
     assert "Trang tạm thời gián đoạn" not in response.content.decode()
     [record] = [r for r in caplog.records if r.name == "django.request"]
     line = one_line(record)
     assert "\n" not in line
-    assert f"[{response['X-Request-ID']}] GET / 500 ZeroDivisionError: lỗi lập trình | Traceback" in line
+    assert f"[{response['X-Request-ID']}] GET /latest/ 500 ZeroDivisionError: lỗi lập trình | Traceback" in line
     assert 'raise ZeroDivisionError("lỗi lập trình")' in line
 
 

@@ -145,7 +145,7 @@ def test_list_pages_have_titles_and_canonical_urls_with_page(client):
     for i in range(45):
         make_article(headline=f"Bài {i}", section=section, author=author, published_at=now - timedelta(minutes=i))
     for base, title in (
-        ("/", "Tin mới nhất"),
+        ("/latest/", "Tin mới nhất"),
         ("/sections/kinh-te/", "Kinh tế"),
         ("/authors/minh-anh/", "Bài viết của MINH ANH"),
     ):

@@ -79,7 +79,8 @@ def public_urls(site):
     article, section, author = site.newest, site.section, site.author
     return [
         "/",
-        "/?page=2",
+        "/latest/",
+        "/latest/?page=2",
         article.get_absolute_url(),
         section.get_absolute_url(),
         author.get_absolute_url(),
@@ -96,8 +97,8 @@ def public_urls(site):
 
 
 def test_every_kind_of_public_page_is_served_warm_without_sql(client, site):
-    """List (and its page 2), article, section, author, the four feeds, the sitemaps and robots.txt: the second
-    reader's request takes no SQL query and gets the same bytes."""
+    """Front page, list (and its page 2), article, section, author, the four feeds, the sitemaps and robots.txt: the
+    second reader's request takes no SQL query and gets the same bytes."""
     for url in public_urls(site):
         cached(client, url)
 
@@ -234,9 +235,9 @@ def test_queryset_writes_that_skip_save_show_at_once(client, site):
 
 def test_an_import_shows_at_once(client, site):
     """import_articles --publish puts the imported article (from 2020: last) on the cached list's last page."""
-    assert HTX_HEADLINE not in cached(client, "/?page=2")
+    assert HTX_HEADLINE not in cached(client, "/latest/?page=2")
     call_command("import_articles", str(SEED), "--publish", stdout=io.StringIO())
-    assert HTX_HEADLINE in text(client, "/?page=2")
+    assert HTX_HEADLINE in text(client, "/latest/?page=2")
 
 
 def test_loaddata_shows_at_once(client):
@@ -412,26 +413,28 @@ def test_previews_and_share_links_are_never_stored(client, site, editor):
 def test_only_known_query_parameters_are_cached(client, site):
     """?page=2 is stored; a tracking or junk parameter, or a link that continues from an article (whose number is only
     a name), is answered but never stored, so it cannot fill the cache."""
-    cached(client, "/?page=2")
+    cached(client, "/latest/?page=2")
     for url in (
         "/?utm_source=facebook",
-        "/?page=2&x=1",
+        "/latest/?page=2&x=1",
         site.newest.get_absolute_url() + "?page=2",
-        f"/?page=2&sau={site.articles[19].pk}",
+        f"/latest/?page=2&sau={site.articles[19].pk}",
     ):
         assert client.get(url).status_code == 200
         assert fetch(client, url)[1] > 0, url
-    assert client.get("/?page=abc").status_code == 404
+    assert client.get("/latest/?page=abc").status_code == 404
 
 
 NON_CANONICAL_PAGES = {
-    "/?page=1": "/",
-    "/?page=02": "/?page=2",
-    "/?page=0000000000000000000002": "/?page=2",
-    "/?page=%2B2": "/?page=2",
-    "/?page=+2": "/?page=2",
-    "/?page=%202%20": "/?page=2",
-    "/?page=3&page=2": "/?page=2",
+    "/latest/?page=1": "/latest/",
+    "/latest/?page=02": "/latest/?page=2",
+    "/latest/?page=0000000000000000000002": "/latest/?page=2",
+    "/latest/?page=%2B2": "/latest/?page=2",
+    "/latest/?page=+2": "/latest/?page=2",
+    "/latest/?page=%202%20": "/latest/?page=2",
+    "/latest/?page=3&page=2": "/latest/?page=2",
+    "/?page=02": "/latest/?page=2",  # the front page's old list links, in one step
+    "/?page=1": "/latest/",
     "/sections/kinh-te/?page=01": "/sections/kinh-te/",
     "/authors/thanh-thy/?page=002": "/authors/thanh-thy/?page=2",
     "/corrections/?page=1": "/corrections/",

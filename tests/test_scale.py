@@ -19,7 +19,7 @@ from tests.factories import make_article, make_author, make_section
 
 pytestmark = pytest.mark.django_db
 
-LISTS = ["/", "/sections/thoi-su/", "/authors/thanh-thy/"]
+LISTS = ["/latest/", "/sections/thoi-su/", "/authors/thanh-thy/"]
 ADMIN_LIST = "/admin/articles/article/"
 
 
@@ -104,7 +104,7 @@ def test_deep_pages_by_number_follow_every_change_at_once(client, many, shallow_
     section = Section.objects.get()
 
     def last_pages():
-        return [headlines(client.get(f"{path}?page=3")) for path in ("/", section.get_absolute_url())]
+        return [headlines(client.get(f"{path}?page=3")) for path in ("/latest/", section.get_absolute_url())]
 
     before = [f"Bài {i}" for i in range(40, 45)]
     one_more = [f"Bài {i}" for i in range(39, 45)]
@@ -122,11 +122,11 @@ def test_deep_pages_by_number_follow_every_change_at_once(client, many, shallow_
 def test_pages_say_where_they_are_and_link_on_without_counting(client, many):
     """A full last page has no "next" link and the page after it is the Vietnamese 404; no "of N pages"."""
     many(40)
-    first, second = client.get("/").content.decode(), client.get("/?page=2").content.decode()
+    first, second = client.get("/latest/").content.decode(), client.get("/latest/?page=2").content.decode()
     assert 'rel="next" href="?page=2"' in first and 'aria-current="page">Trang 1<' in first
-    assert 'rel="prev" href="/"' in second and 'rel="next"' not in second
+    assert 'rel="prev" href="/latest/"' in second and 'rel="next"' not in second
     assert 'aria-current="page">Trang 2<' in second
-    missing = client.get("/?page=3")
+    missing = client.get("/latest/?page=3")
     assert missing.status_code == 404 and "Không tìm thấy trang" in missing.content.decode()
 
 
@@ -173,11 +173,11 @@ def test_a_deep_page_keeps_its_number_as_its_name(client, many, shallow_first_pa
     """A page reached by a link that continues from an article is still "Trang 3", and its canonical URL is the
     number alone."""
     many(45)
-    url = link("/?page=2", client.get("/?page=2"), "next")
+    url = link("/latest/?page=2", client.get("/latest/?page=2"), "next")
     assert f"{pagination.AFTER}=" in url
     third = client.get(url).content.decode()
     assert 'aria-current="page">Trang 3<' in third and "— Trang 3 —" in third
-    assert '<link rel="canonical" href="http://testserver/?page=3">' in third
+    assert '<link rel="canonical" href="http://testserver/latest/?page=3">' in third
 
 
 def test_a_link_from_an_article_no_longer_listed_opens_the_page_by_number(client, many, shallow_first_page):
@@ -188,23 +188,23 @@ def test_a_link_from_an_article_no_longer_listed_opens_the_page_by_number(client
     Article.objects.filter(pk=taken_down.pk).update(status=Article.Status.DRAFT)
     other_section = make_article(headline="Bài mục khác", section=make_section("Thể thao"))
     for query in (f"sau={taken_down.pk}", f"truoc={taken_down.pk}", "sau=abc", "truoc=-4", f"sau={10**30}"):
-        response = client.get(f"/?page=3&{query}")
-        assert (response.status_code, response["Location"]) == (302, "/?page=3"), query
+        response = client.get(f"/latest/?page=3&{query}")
+        assert (response.status_code, response["Location"]) == (302, "/latest/?page=3"), query
     response = client.get(f"/sections/thoi-su/?page=3&sau={other_section.pk}")
     assert response["Location"] == "/sections/thoi-su/?page=3"
-    assert 'aria-current="page">Trang 3<' in client.get("/?page=3").content.decode()
+    assert 'aria-current="page">Trang 3<' in client.get("/latest/?page=3").content.decode()
 
 
 def test_page_last_still_opens_the_last_page(client, many):
     """`?page=last` (Django's alias, in old links) still shows the last page: the one request that counts."""
     many(25)
-    assert headlines(client.get("/?page=last")) == [f"Bài {i}" for i in range(20, 25)]
+    assert headlines(client.get("/latest/?page=last")) == [f"Bài {i}" for i in range(20, 25)]
 
 
 def test_an_empty_site_shows_its_empty_first_page(client):
     """No article yet: the home page says so (200), and page 2 does not exist."""
-    assert "Chưa có bài viết nào được xuất bản." in client.get("/").content.decode()
-    assert client.get("/?page=2").status_code == 404
+    assert "Chưa có bài viết nào được xuất bản." in client.get("/latest/").content.decode()
+    assert client.get("/latest/?page=2").status_code == 404
 
 
 @pytest.mark.parametrize("path", LISTS)

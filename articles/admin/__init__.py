@@ -10,6 +10,8 @@
   form's "Đã gỡ" banner and refusal to save;
 - ``corrections.py``: corrections (drafted, published, replaced) and the article form's list of them;
 - ``audit.py``: Nhật ký, the audit log's screen with its CSV export, and each article's timeline on its form;
+- ``front_page.py``: "Trang nhất", the front page's lead, featured stories and breaking news, with its history;
+- ``most_read.py``: the article list's views in the last 24 hours and 7 days;
 - ``start_page.py``: the editors' start page above the admin's list of models;
 - ``owners.py``: authors and sections;
 - ``initial.py``: the add forms' initial values from the query string, converted or left out, never a 500.
@@ -20,9 +22,10 @@ from django.contrib import admin
 from articles.admin.article import ArticleAdmin
 from articles.admin.audit import AuditEntryAdmin
 from articles.admin.corrections import CorrectionAdmin
+from articles.admin.front_page import FrontPageAdmin
 from articles.admin.owners import AuthorAdmin, SectionAdmin
 
-__all__ = ["ArticleAdmin", "AuditEntryAdmin", "AuthorAdmin", "CorrectionAdmin", "SectionAdmin"]
+__all__ = ["ArticleAdmin", "AuditEntryAdmin", "AuthorAdmin", "CorrectionAdmin", "FrontPageAdmin", "SectionAdmin"]
 
 admin.site.site_header = "Newsroom — Quản trị"
 admin.site.site_title = "Newsroom"

@@ -16,6 +16,7 @@ from articles.admin.changelist import ChangeListMixin
 from articles.admin.corrections import ArticleCorrectionsMixin
 from articles.admin.history import HistoryMixin
 from articles.admin.initial import InitialValuesMixin
+from articles.admin.most_read import ViewCountsMixin
 from articles.admin.presence import PresenceMixin
 from articles.admin.share_links import ShareLinksMixin
 from articles.admin.takedown import TakedownMixin
@@ -36,6 +37,7 @@ class ArticleAdmin(
     ArticleCorrectionsMixin,
     TimelineMixin,
     InitialValuesMixin,
+    ViewCountsMixin,
     VersionAdmin,
 ):
     form = ArticleAdminForm
@@ -47,6 +49,8 @@ class ArticleAdmin(
         "status",
         "published_at",
         "is_visible",
+        "views_24h",
+        "views_7d",
         "thumbnail",
         "created_by",
         "updated_by",

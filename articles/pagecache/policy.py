@@ -24,7 +24,9 @@ PAGE_PARAMS = {"page"}
 # (pagination.written_number: digits, no leading zero or sign, and never 1, which is the bare path).
 PAGE_NUMBERS = {"page", "p"}
 CACHED_VIEWS = {
-    "articles:index": PAGE_PARAMS,
+    # The front page takes no parameter: its old page links answer a redirect to /latest/, which is never stored.
+    "articles:index": set(),
+    "articles:latest": PAGE_PARAMS,
     "articles:section": PAGE_PARAMS,
     "articles:author": PAGE_PARAMS,
     "articles:detail": set(),

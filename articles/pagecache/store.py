@@ -4,7 +4,8 @@
   cache (Redis or the file cache), never in a process. Any change of content replaces the stamp
   (``invalidation.py``), which orphans every stored page in every worker at once. The stamp also holds the next
   moment at which the published set changes by the clock alone (a scheduled publication or take-down); past it, the
-  stamp is stale and the next page rendered makes a new one, so a scheduled article appears on time without a save.
+  stamp is stale and the next page rendered makes a new one, so a scheduled article appears on time without a save
+  (and a front-page pick's "hiện đến" or the breaking news' end passes on time: ``models.next_scheduled_change``).
 - **Values.** ``remembered()`` keeps a value a page needs under the same stamp (a list's count, which costs as much as
   walking the list), page cache on or off: never older than the pages would be.
 """
@@ -19,7 +20,7 @@ from django.conf import settings
 from django.core.cache import caches
 from django.utils.cache import set_response_etag
 
-from articles.models import Article
+from articles.models import next_scheduled_change
 from articles.pagecache.keys import STAMP_KEY, VALUE_KEY_PREFIX
 from articles.pagecache.policy import storable
 from articles.pagecache.stamps import stamp_reader
@@ -66,7 +67,7 @@ class PageCache:
         """
         now = time.time()
         since = now if since is None else since
-        upcoming = Article.objects.next_visibility_change(after=datetime.fromtimestamp(since, UTC))
+        upcoming = next_scheduled_change(after=datetime.fromtimestamp(since, UTC))
         next_change = upcoming.timestamp() if upcoming else math.inf
         current = self.backend.get(STAMP_KEY)
         if current is not None and now < current[1]:

@@ -8,6 +8,7 @@ from tests.browser.conftest import axe_violations, log_in
 
 PUBLIC_PAGES = [
     "/",
+    "/latest/",
     "/articles/neu-cao-tinh-than-trach-nhiem/",
     "/authors/thanh-thy/",
     "/sections/xay-dung-dang/",

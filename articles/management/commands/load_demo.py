@@ -24,7 +24,9 @@ class Command(BaseCommand):
     def handle(self, *args, verbosity, **options):
         outcomes = []
         for slug, (name, position) in DEMO_SECTIONS.items():
-            section, _ = Section.objects.get_or_create(slug=slug, defaults={"name": name, "position": position})
+            section, _ = Section.objects.get_or_create(
+                slug=slug, defaults={"name": name, "position": position, "on_front": True, "front_position": position}
+            )
             folder = DEMO_DIR / slug
             with open_sources([folder]) as sources:
                 for source in sources:
