@@ -53,7 +53,10 @@ def last_change(prefix=""):
 
 class PublicQuerySet(models.QuerySet):
     """Queryset writes of models shown on public pages: those that skip save() and its signals (update, bulk_create,
-    bulk_update) still say the content changed (articles/signals.py), and a delete of many rows says it once."""
+    bulk_update) still say the content changed (articles/signals.py), and a delete of many rows says it once.
+
+    bulk_create names the rows it made; update() and bulk_update() cannot say what the rows held before, so they say
+    that anything may have changed."""
 
     # Columns no reader sees: an update of these alone changes no page.
     unseen_fields = frozenset()
@@ -67,7 +70,7 @@ class PublicQuerySet(models.QuerySet):
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
         if created:
-            signals.changed(self.model, self.db)
+            signals.changed(self.model, self.db, [signals.Change(obj, obj.pk, created=True) for obj in created])
         return created
 
     def bulk_update(self, objs, *args, **kwargs):
@@ -353,8 +356,11 @@ class Article(models.Model):
         loaded_version = self.version
         try:
             with transaction.atomic():
-                old_slug = None if self._state.adding else self._claim_next_version()
+                # What the row held, for what the write changes (articles/signals.py, post_save): its old slug and
+                # where readers found it (fields.PLACEMENT).
+                self.stored_before_save = None if self._state.adding else self._claim_next_version()
                 super().save(*args, **kwargs)
+                old_slug = self.stored_before_save and self.stored_before_save["slug"]
                 if old_slug and old_slug != self.slug:
                     OldSlug.objects.update_or_create(slug=old_slug, defaults={"article": self})
                     OldSlug.objects.filter(slug=self.slug).delete()
@@ -404,12 +410,13 @@ class Article(models.Model):
 
     def _claim_next_version(self):
         """Bump the row's version if it still is ours (one UPDATE, so it holds under concurrent saves); return
-        the slug stored before this save. Raise EditConflict, writing nothing, if someone saved in between."""
+        the slug and placement (fields.PLACEMENT) stored before this save. Raise EditConflict, writing nothing, if
+        someone saved in between."""
         claimed = Article.objects.filter(pk=self.pk, version=self.version).update(version=F("version") + 1)
         if not claimed:
             raise EditConflict(self)
         self.version += 1
-        return Article.objects.filter(pk=self.pk).values_list("slug", flat=True).get()
+        return Article.objects.filter(pk=self.pk).values("slug", *fields.placement_columns()).get()
 
 
 class OldSlug(models.Model):
@@ -481,3 +488,22 @@ class PreviewLink(models.Model):
             return int(signing.Signer(salt=cls.SALT).unsign(token))
         except (signing.BadSignature, ValueError):
             return None
+
+
+class PendingPurge(models.Model):
+    """A purge of the edge cache (Varnish) that did not get through: retried until it does, by any app process
+    (articles/pagecache/purges.py). Kept in the database, so that no worker's restart loses one."""
+
+    target = models.CharField(max_length=300)
+    keys = models.TextField()
+    attempts = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    retry_at = models.DateTimeField(db_index=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "lệnh xoá bộ nhớ đệm chờ gửi lại"
+        verbose_name_plural = "lệnh xoá bộ nhớ đệm chờ gửi lại"
+
+    def __str__(self):
+        return f"{self.target}: {self.keys}"

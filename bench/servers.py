@@ -13,14 +13,16 @@ import time
 import urllib.request
 
 
-def gunicorn(executable, app, port, pidfile, logfile, env=None, chdir=None, ready="/"):
+def gunicorn(executable, app, port, pidfile, logfile, env=None, chdir=None, ready="/", workers=2, app_log=False):
     """`app` under gunicorn as `make serve` runs ours: 2 sync workers, no access log; `ready` answers on return.
+    `app_log`: the app's own log (stdout) goes to `logfile` too, which a daemon would otherwise lose.
 
     The control socket is off: every gunicorn would otherwise claim the same default path.
     """
     command = [
-        executable, app, "--bind", f"127.0.0.1:{port}", "--workers", "2", "--worker-class", "sync",
+        executable, app, "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "sync",
         "--error-logfile", logfile, "--no-control-socket", "--pid", pidfile, "--daemon",
+        *(["--capture-output"] if app_log else []),
     ]  # fmt: skip
     if chdir:
         command += ["--chdir", chdir]
