@@ -1,6 +1,6 @@
 """`make serve-edge`: the edge on this machine, as docs/DEPLOYMENT.md draws it. `make serve-edge-stop` stops it.
 
-    .venv/bin/python scripts/serve_edge.py start [--port 8100] [--app-ports 8101 8102] [--database-url …] [--redis-url …]
+    .venv/bin/python scripts/serve_edge.py start [--port 8100] [--app-ports 8101 8102] [--database-url URL] …
     .venv/bin/python scripts/serve_edge.py stop
 
 Varnish (deploy/varnish/newsroom.vcl) on --port in front of a gunicorn instance on each of --app-ports, all sharing
