@@ -47,7 +47,9 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 WORK = ROOT / "var" / "bench-edge"
 os.environ.setdefault("CEILING_DIR", "/tmp/nr_bench_edge_ceiling")  # bench.ceiling's folder: not make bench's
-sys.path.insert(0, str(ROOT))
+sys.path[:0] = [str(ROOT), str(ROOT / "scripts")]  # the harness (bench/), and bench_pages.py's seeding
+
+import bench_pages  # noqa: E402
 
 from bench import ceiling, servers  # noqa: E402
 from bench.compare import measure  # noqa: E402
@@ -55,7 +57,6 @@ from bench.edge import Site  # noqa: E402
 
 PYTHON = Path(sys.executable)
 RESULTS = ROOT / "docs" / "benchmarks"
-PG_SERVER = "postgres://postgres@127.0.0.1:5432"
 PG_NAME = "nr_bench_edge"
 REDIS_URL = "redis://127.0.0.1:6379/13"
 PORTS = {"varnish": 8110, "apps": [8111, 8112], "nginx": 8113, "gunicorn_static": 8114}
@@ -64,7 +65,7 @@ COOKIES = ["_ga=GA1.2.345.678", "_fbp=fb.1.2.3; consent=yes", "csrftoken=" + "c"
 
 
 def database_url(db):
-    return f"sqlite:///{WORK / 'edge.sqlite3'}" if db == "sqlite" else f"{PG_SERVER}/{PG_NAME}"
+    return f"sqlite:///{WORK / 'edge.sqlite3'}" if db == "sqlite" else f"{bench_pages.PG_SERVER}/{PG_NAME}"
 
 
 def django_env(db):
@@ -78,38 +79,6 @@ def django_env(db):
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1",
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
     }
-
-
-def run(command, env):
-    print("$", " ".join(str(part) for part in command)[:160], flush=True)
-    return subprocess.run([str(part) for part in command], cwd=ROOT, env=env, check=True, capture_output=True)
-
-
-def postgres(sql):
-    import psycopg
-
-    with psycopg.connect(f"{PG_SERVER}/postgres", autocommit=True) as connection:
-        connection.execute(sql)
-
-
-def seed(db, env, articles, reuse):
-    """The database with `articles` demo articles, each with the shared photo (unless --reuse finds it so)."""
-    bench_pages = ROOT / "scripts" / "bench_pages.py"
-    if reuse:
-        probe = subprocess.run([PYTHON, bench_pages, "--inside", "describe"], cwd=ROOT, env=env, capture_output=True)
-        if probe.returncode == 0 and f'"articles": {articles},' in probe.stdout.decode():
-            return
-    if db == "sqlite":
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{WORK / 'edge.sqlite3'}{suffix}").unlink(missing_ok=True)
-    else:
-        postgres(f"DROP DATABASE IF EXISTS {PG_NAME}")
-        postgres(f"CREATE DATABASE {PG_NAME}")
-    run([PYTHON, "manage.py", "migrate", "--verbosity", "0"], env)
-    started = time.perf_counter()
-    run([PYTHON, "manage.py", "seed_demo", "--articles", articles, "--seed", "1", "--verbosity", "0"], env)
-    print(f"seed_demo: {time.perf_counter() - started:.0f} s", flush=True)
-    run([PYTHON, bench_pages, "--inside", "photos"], env)
 
 
 class Reader:
@@ -240,8 +209,9 @@ def main():
     report = {"db": args.db, "articles": args.articles, "load_average_start": os.getloadavg()}
     status = 0
     try:
-        run([PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], env)
-        seed(args.db, env, args.articles, args.reuse)
+        bench_pages.run([PYTHON, "manage.py", "collectstatic", "--noinput", "--verbosity", "0"], env=env)
+        if not (args.reuse and bench_pages.seeded(env, args.articles)):
+            bench_pages.seed(env, args.articles)
         _flush_redis()
         site.start()
         shell = site.shell()
@@ -294,7 +264,7 @@ def main():
         site.stop()
         if not args.keep:
             if args.db == "postgres":
-                postgres(f"DROP DATABASE IF EXISTS {PG_NAME}")
+                bench_pages.postgres(f"DROP DATABASE IF EXISTS {PG_NAME}")
             for path in (WORK / "edge.sqlite3", WORK / "media"):
                 shutil.rmtree(path, ignore_errors=True) if path.is_dir() else path.unlink(missing_ok=True)
             _flush_redis()
