@@ -75,7 +75,8 @@ def one_change():
 
 
 def model_saved(sender, instance, created, raw, using=DEFAULT_DB_ALIAS, **kwargs):
-    """post_save of a shown model, whoever saves it. A raw save (``loaddata``) says nothing of what the row held."""
+    """post_save of a shown model, whoever saves it. What the row held is what ``Article.save()`` read before writing
+    (`stored_before_save`); a raw save (``loaddata``), or another model's, says nothing of it."""
     if raw:
         changed(sender, using)
         return

@@ -53,8 +53,9 @@ class Site:
     backends in `workdir`. `env` is the app's environment (database, cache, secret key…); each instance and the shell
     get it with NEWSROOM_VARNISH_URLS naming this Varnish and DJANGO_TLS_PROXY=1 (Varnish adds X-Forwarded-For)."""
 
-    def __init__(self, workdir, port, app_ports, env, workers=2):
+    def __init__(self, workdir, port, app_ports, env, workers=2, storage="malloc,64m"):
         self.workdir, self.port, self.app_ports, self.workers = Path(workdir), port, list(app_ports), workers
+        self.storage = storage  # varnishd's -s
         self.env = {**env, "NEWSROOM_VARNISH_URLS": f"http://127.0.0.1:{port}", "DJANGO_TLS_PROXY": "1"}
         self.varnish_pidfile = self.workdir / "varnish.pid"
         # varnishd's working directory and the backends' VCL: under /tmp, where its unprivileged processes (the VCL
@@ -104,7 +105,7 @@ class Site:
         subprocess.run(
             [
                 "varnishd", "-f", VCL, "-a", f"127.0.0.1:{self.port}", "-n", self.varnish_dir, "-P",
-                self.varnish_pidfile, "-s", "malloc,64m", "-p", f"vcl_path={self.vcl_path}", "-T", "127.0.0.1:0",
+                self.varnish_pidfile, "-s", self.storage, "-p", f"vcl_path={self.vcl_path}", "-T", "127.0.0.1:0",
             ],
             check=True,
             capture_output=True,

@@ -45,7 +45,8 @@ def after_commit(keys, using):
     nothing but one fetch of each page it drops."""
     pending = _pending.__dict__.setdefault("keys", set())
     pending |= keys
-    transaction.on_commit(_send_pending, using=using)
+    # Robust: whatever goes wrong is logged, and never turns the editor's committed save into an error page.
+    transaction.on_commit(_send_pending, using=using, robust=True)
 
 
 def _send_pending():
@@ -90,7 +91,7 @@ def _send(target, value):
     try:
         with _opener.open(request, timeout=settings.VARNISH_TIMEOUT) as response:
             response.read()
-    except OSError as error:  # refused, timed out, or an answer other than 2xx (urllib's HTTPError)
+    except (OSError, ValueError) as error:  # refused, timed out, an answer other than 2xx (HTTPError), a bad URL
         return str(error)[:500] or type(error).__name__
     return None
 

@@ -95,7 +95,9 @@ sub vcl_backend_response {
     if (bereq.uncacheable) {
         return (deliver);
     }
-    if (beresp.status == 200 && beresp.http.Surrogate-Control ~ "max-age=[0-9]+" && !beresp.http.Set-Cookie) {
+    # A page the app labelled (both headers: a page it could not say the keys of could never be purged).
+    if (beresp.status == 200 && beresp.http.Surrogate-Control ~ "max-age=[0-9]+" && beresp.http.Surrogate-Key
+        && !beresp.http.Set-Cookie) {
         set beresp.ttl = std.duration(regsub(beresp.http.Surrogate-Control, "^.*max-age=([0-9]+).*$", "\1s"), 0s);
         set beresp.grace = std.duration(regsub(beresp.http.Surrogate-Control, "^.*stale-if-error=([0-9]+).*$", "\1s"), 0s);
         set beresp.keep = 0s;
