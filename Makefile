@@ -103,8 +103,8 @@ pytest: $(VENV)/.dev-installed browser-deps edge-deps
 browser-deps:
 	bash scripts/ensure_browser.sh
 
-# The page benchmark (docs/PERFORMANCE.md): 100,000 articles in SQLite and PostgreSQL, our pages under gunicorn against
-# the Wagtail peer and the static ceilings of bench/; about 30 minutes. Installs Debian's wrk and nginx if missing, and
+# The page benchmark (docs/PERFORMANCE.md): 100,000 articles in SQLite and PostgreSQL, our pages and the API under gunicorn against
+# the Wagtail peer and the static ceilings of bench/; about 40 minutes. Installs Debian's wrk and nginx if missing, and
 # the peer's pinned packages from PyPI into its own venv (/tmp/nr_bench_peer); needs PostgreSQL and Redis running.
 # BENCH_ARGS passes options, e.g. BENCH_ARGS="--db sqlite --rounds 1".
 .PHONY: bench bench-deps

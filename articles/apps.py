@@ -10,7 +10,7 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         """Every receiver of the app is connected here, and nowhere by importing a module."""
-        from articles import pagecache, renditions, revisions, search, signals, templating
+        from articles import pagecache, renditions, revisions, search, signals, templating, workflow
         from articles.models import Article
 
         # Whoever writes what readers see (or migrates), the content changed: the page cache listens, then the edge.
@@ -30,6 +30,9 @@ class ArticlesConfig(AppConfig):
         # Every save is a revision (django-reversion), whoever makes it.
         revisions.register()
         post_save.connect(revisions.record_save, sender=Article, dispatch_uid="articles.revisions.record_save")
+        # Every act on an article is on record in the audit log (Nhật ký), whoever makes it.
+        post_save.connect(workflow.record_save, sender=Article, dispatch_uid="articles.audit.saved")
+        post_delete.connect(workflow.record_delete, sender=Article, dispatch_uid="articles.audit.deleted")
 
         # Per-process memos of settings, made anew when a test changes them.
         setting_changed.connect(pagecache.local.forget, dispatch_uid="articles.pagecache.settings")

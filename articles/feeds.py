@@ -6,7 +6,7 @@ from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 
-from articles.models import Article, Section
+from articles.models import Article, Correction, Section
 
 
 class LatestFeed(Feed):
@@ -82,3 +82,30 @@ class SectionFeed(LatestFeed):
 
 class SectionAtomFeed(SectionFeed):
     feed_type = Atom1Feed
+
+
+class CorrectionFeed(Feed):
+    """/corrections/feed/: the 20 newest corrections, each linking to its place on its article's page."""
+
+    language = "vi"
+
+    def title(self):
+        return f"{settings.SITE_NAME} — Cải chính"
+
+    def description(self):
+        return f"Cải chính, đính chính mới nhất của {settings.SITE_NAME}."
+
+    def link(self):
+        return reverse("articles:corrections")
+
+    def items(self):
+        return Correction.objects.published().select_related("article")[:20]
+
+    def item_title(self, correction):
+        return f"{correction.get_kind_display()}: {correction.article.headline}"
+
+    def item_description(self, correction):
+        return correction.text  # sanitised as a note (articles/sanitize.py): plain text and links
+
+    def item_pubdate(self, correction):
+        return correction.published_at

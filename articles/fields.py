@@ -13,8 +13,9 @@ A field added to `Article` is added here, in the group it belongs to, and every 
 | `restored()`    | what restoring a revision brings back           | `revisions.py` (the URL stays)                   |
 | `word_diffed()` | texts compared word by word, not before → after | `revisions.py`                                   |
 | `CARD`          | what a list's card prints                       | `ArticleQuerySet.cards()`: lists load no more    |
-| `PLACEMENT`     | where and when readers find it (lists, menus)   | `Article.save()` and `pagecache/edge.py`: which  |
-|                 |                                                 | cached pages a write moves it on or off          |
+| `SUMMARY`       | what the API says of each article of a list     | `ArticleQuerySet.summaries()` (articles/api/)    |
+| `PLACEMENT`     | where and when readers find it (lists, menus)   | `pagecache/edge.py`: which cached pages a write  |
+|                 |                                                 | moves it on or off (FORM's, so in `stored`)      |
 | `DERIVED`       | made from the others on every save              | `revisions.py` (not stored in revisions)         |
 | `AUDIT`         | who and when, shown read-only                   | the admin's "Lưu vết" group                      |
 | `BOOKKEEPING`   | the rest the system keeps (`AUDIT` included)    | nothing: said so that no field is unknown        |
@@ -38,6 +39,9 @@ FORM = tuple(name for _, names in GROUPS for name in names)
 PUBLISHING = ("status", "published_at", "unpublish_at")
 
 CARD = ("headline", "slug", "published_at", "lead", "author", "image", "image_renditions")
+# A card, and what an app needs besides to show it: the section, the photo's texts (and, to sync it, the times of its
+# last change: models.CHANGE_TIMES, which ArticleQuerySet.summaries() loads too).
+SUMMARY = (*CARD, "section", "image_caption", "image_credit", "image_alt")
 
 # Where and when readers find an article: a change of one of these moves it on, off or along the lists (the site's,
 # its section's, its author's) and the related box of its section; a change of anything else shows only where the
@@ -48,8 +52,16 @@ PLACEMENT = ("status", "published_at", "unpublish_at", "section", "author")
 DERIVED = ("image_renditions", "search_headline", "search_text")
 # Who created and last changed the article, and when: shown read-only in the admin's "Lưu vết" group.
 AUDIT = (("created_by", "created_at"), ("updated_by", "updated_at"))
-# The rest the system keeps: the id, the optimistic lock's counter (Article.save()), the importer's source and checksum.
-BOOKKEEPING = (*(name for pair in AUDIT for name in pair), "id", "version", "source_key", "source_checksum")
+# The rest the system keeps: the id, the optimistic lock's counter (Article.save()), the importer's source and checksum,
+# when the latest correction was published (workflow.publish_correction).
+BOOKKEEPING = (
+    *(name for pair in AUDIT for name in pair),
+    "id",
+    "version",
+    "source_key",
+    "source_checksum",
+    "corrected_at",
+)
 
 
 def _field(name):

@@ -1,4 +1,5 @@
-"""The admin's forms: the article form with its conflict check, the autosave form, the share-link form."""
+"""The admin's forms: the article form with its conflict check, the autosave form, the share-link form, and the
+reasons asked for taking down, reinstating and deleting a taken-down article."""
 
 from django import forms
 from django.urls import reverse
@@ -23,6 +24,11 @@ class ArticleAdminForm(forms.ModelForm):
         super().__init__(*args, **kwargs)
         if self.instance.pk:
             self.fields["opened_version"].initial = self.instance.version
+        if "status" in self.fields:
+            # Taking down is an act of its own, with a reason (articles/admin/takedown.py), never a status typed here.
+            self.fields["status"].choices = [
+                choice for choice in self.fields["status"].choices if choice[0] != Article.Status.TAKEN_DOWN
+            ]
         if not self.is_bound:
             self.initial.update(self.restored)
 
@@ -77,3 +83,22 @@ class AutosaveForm(forms.Form):
         for name, field in forms.fields_for_model(Article, fields=fields.typed()).items():
             field.required = False  # half-typed is exactly what an autosave is for
             self.fields[name] = field
+
+
+class ReasonForm(forms.Form):
+    """A reason, required: blank or spaces only is refused, on the same form, with everything else kept."""
+
+    reason = forms.CharField(
+        label="Lý do",
+        widget=forms.Textarea(attrs={"rows": 3}),
+        error_messages={"required": "Hãy ghi lý do: việc này được ghi vào nhật ký cùng tên bạn."},
+        max_length=2000,
+    )
+
+
+class TakedownForm(ReasonForm):
+    show_headline = forms.BooleanField(
+        label="Trang báo bài đã gỡ vẫn ghi tiêu đề bài",
+        required=False,
+        help_text="Để trống: bạn đọc chỉ thấy thông báo bài đã bị gỡ, không thấy tiêu đề.",
+    )

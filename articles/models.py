@@ -9,12 +9,13 @@ what a change of state means (``workflow.py``) and what a write makes stale (``s
 import uuid
 from pathlib import PurePosixPath
 
+import pgtrigger
 from ckeditor_uploader.fields import RichTextUploadingField
 from django.conf import settings
 from django.core import signing
 from django.db import models, transaction
-from django.db.models import BooleanField, ExpressionWrapper, F, Max, Q
-from django.db.models.functions import Greatest
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Max, OuterRef, Q
+from django.db.models.functions import Coalesce, Greatest
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -23,7 +24,7 @@ from articles import fields, images, search, signals
 from articles.images import ImageField
 from articles.links import slug_url
 from articles.renditions import Photo, make_renditions
-from articles.sanitize import clean_body
+from articles.sanitize import clean_body, clean_note
 from articles.text import slugify, unique_slug, validate_slug
 
 
@@ -45,10 +46,17 @@ def fill_slug(instance, source):
         instance.slug = unique_slug(source, lambda slug: taken(slug=slug).exists(), max_length=max_length)
 
 
+# When a reader last saw an article change is the latest of these: its last edit, its publication (a scheduled article
+# appears without a save), its latest correction. `last_change()` (SQL) and `Article.modified_at` (a loaded row) read
+# them; a query that prints the time loads them.
+CHANGE_TIMES = ("updated_at", "published_at", "corrected_at")
+
+
 def last_change(prefix=""):
-    """SQL for when a reader last saw an article change: its last edit, or its publication if that came later
-    (a scheduled article appears without a save). `Article.modified_at` is the same rule on a loaded row."""
-    return Greatest(f"{prefix}updated_at", f"{prefix}published_at")
+    """SQL for when a reader last saw an article change (`CHANGE_TIMES`); `Article.modified_at` is the same rule on a
+    loaded row."""
+    # Coalesced to the publication: SQLite's MAX() of several values is NULL when one is, and a time may be missing.
+    return Greatest(*(Coalesce(f"{prefix}{name}", f"{prefix}published_at") for name in CHANGE_TIMES))
 
 
 class PublicQuerySet(models.QuerySet):
@@ -90,6 +98,12 @@ class ArticleOwnerQuerySet(PublicQuerySet):
     def with_visible_articles(self):
         """Only those with at least one visible article, annotated with `lastmod`, when one last changed."""
         return self.filter(articles__in=Article.objects.published()).annotate(lastmod=Max(last_change("articles__")))
+
+    def showing_articles(self):
+        """Only those with at least one visible article: each looked up in its list's index, where
+        `with_visible_articles()` reads every visible article to find when each owner's last changed."""
+        field = self.model._meta.get_field("articles").field.name
+        return self.filter(Exists(Article.objects.published().filter(**{field: OuterRef("pk")})))
 
 
 class ArticleOwner(models.Model):
@@ -200,6 +214,15 @@ class ArticleQuerySet(PublicQuerySet):
         search text and the bookkeeping columns are most of each row's bytes and conversions."""
         return self.select_related("author").only(*fields.CARD, "author__name", "author__slug")
 
+    def summaries(self):
+        """What the API lists of each article (its summary, ``fields.SUMMARY``), with its author and section."""
+        owners = ("author__name", "author__slug", "section__name", "section__slug")
+        return self.select_related("author", "section").only(*fields.SUMMARY, *CHANGE_TIMES, *owners)
+
+    def changed_since(self, moment):
+        """Articles a reader saw change at or after `moment`: edited, published or corrected (``last_change()``)."""
+        return self.alias(changed=last_change()).filter(changed__gte=moment)
+
     def search(self, query):
         """Articles holding every word of `query` (accents, case and đ ignored), headline matches first, then newest.
 
@@ -230,6 +253,9 @@ class Article(models.Model):
     class Status(models.TextChoices):
         DRAFT = "draft", "Bản nháp"
         PUBLISHED = "published", "Đã xuất bản"
+        # Gỡ bài on order (articles/workflow.py `take_down`): kept, read-only, 410 Gone for readers. A status, so the
+        # one visibility rule and the lists' indexes exclude it with nothing added to the readers' hot path.
+        TAKEN_DOWN = "taken_down", "Đã gỡ"
 
     headline = models.CharField("tiêu đề", max_length=255)
     slug = SlugField(
@@ -308,8 +334,15 @@ class Article(models.Model):
     )
     # Optimistic lock: save() writes only if the row still has the version this instance was loaded with.
     version = models.PositiveIntegerField("phiên bản", default=1, editable=False)
+    # When the latest correction was published (workflow.publish_correction): the article's "last updated" follows it,
+    # and the article page reads its corrections only when there is one.
+    corrected_at = models.DateTimeField("cải chính lúc", null=True, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
+
+    # Set by save(): the form's fields as the row held them before this save (None for a new article). What the audit
+    # log compares (workflow.record_save) and the edge's purge reads (articles/signals.py); never stored.
+    stored = None
 
     class Meta:
         ordering = ["-published_at", "-id"]
@@ -340,7 +373,10 @@ class Article(models.Model):
                 violation_error_message="Thời điểm gỡ bài phải sau thời gian xuất bản.",
             ),
         ]
-        permissions = [("publish_article", "Có thể xuất bản, gỡ, hẹn giờ và khôi phục bài viết")]
+        permissions = [
+            ("publish_article", "Có thể xuất bản, gỡ về bản nháp, hẹn giờ và khôi phục bài viết"),
+            ("take_down_article", "Có thể gỡ bài theo yêu cầu (trả lời 410) và đưa bài đã gỡ trở lại"),
+        ]
 
     def __str__(self):
         return self.headline
@@ -356,11 +392,9 @@ class Article(models.Model):
         loaded_version = self.version
         try:
             with transaction.atomic():
-                # What the row held, for what the write changes (articles/signals.py, post_save): its old slug and
-                # where readers found it (fields.PLACEMENT).
-                self.stored_before_save = None if self._state.adding else self._claim_next_version()
+                self.stored = None if self._state.adding else self._claim_next_version()
+                old_slug = self.stored and self.stored["slug"]
                 super().save(*args, **kwargs)
-                old_slug = self.stored_before_save and self.stored_before_save["slug"]
                 if old_slug and old_slug != self.slug:
                     OldSlug.objects.update_or_create(slug=old_slug, defaults={"article": self})
                     OldSlug.objects.filter(slug=self.slug).delete()
@@ -391,7 +425,7 @@ class Article(models.Model):
     @property
     def modified_at(self):
         """When a reader last saw this article change; `last_change()` is the same rule in SQL."""
-        return max(filter(None, (self.updated_at, self.published_at)), default=None)
+        return max(filter(None, (getattr(self, name) for name in CHANGE_TIMES)), default=None)
 
     def fill_search_columns(self):
         """Refresh the search columns from headline, lead and body; bulk writers call this as save() does."""
@@ -410,13 +444,14 @@ class Article(models.Model):
 
     def _claim_next_version(self):
         """Bump the row's version if it still is ours (one UPDATE, so it holds under concurrent saves); return
-        the slug and placement (fields.PLACEMENT) stored before this save. Raise EditConflict, writing nothing, if
-        someone saved in between."""
+        the form's fields as stored before this save (the old slug; what the audit log compares, `stored`).
+        Raise EditConflict, writing nothing, if someone saved in between."""
         claimed = Article.objects.filter(pk=self.pk, version=self.version).update(version=F("version") + 1)
         if not claimed:
             raise EditConflict(self)
         self.version += 1
-        return Article.objects.filter(pk=self.pk).values("slug", *fields.placement_columns()).get()
+        columns = [Article._meta.get_field(name).attname for name in fields.FORM]
+        return Article.objects.filter(pk=self.pk).values(*columns).get()
 
 
 class OldSlug(models.Model):
@@ -488,6 +523,215 @@ class PreviewLink(models.Model):
             return int(signing.Signer(salt=cls.SALT).unsign(token))
         except (signing.BadSignature, ValueError):
             return None
+
+
+class TakedownQuerySet(models.QuerySet):
+    def in_force(self):
+        """Takedowns not (yet) reversed: at most one per article (a constraint says so)."""
+        return self.filter(reinstated_at__isnull=True)
+
+    def at_slug(self, slug):
+        """The takedown in force of the article at `slug`, or of the one that had it: what a reader's link finds."""
+        in_force = self.in_force().select_related("article")
+        return in_force.filter(article__slug=slug).first() or in_force.filter(article__old_slugs__slug=slug).first()
+
+
+class Takedown(models.Model):
+    """An article taken down on order (gỡ bài, articles/workflow.py `take_down`): who, when, why, and whether the
+    410 page still names it; and, once reversed (`reinstate`), who brought it back, when and why."""
+
+    article = models.ForeignKey(Article, verbose_name="bài viết", on_delete=models.CASCADE, related_name="takedowns")
+    taken_down_at = models.DateTimeField("gỡ lúc", default=timezone.now)
+    taken_down_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người gỡ", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    reason = models.TextField("lý do gỡ")
+    show_headline = models.BooleanField(
+        "trang 410 vẫn ghi tiêu đề", default=False, help_text="Để trống: trang báo bài đã gỡ mà không nêu tiêu đề."
+    )
+    reinstated_at = models.DateTimeField("đưa trở lại lúc", null=True, blank=True)
+    reinstated_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người đưa trở lại",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+    )
+    reinstate_reason = models.TextField("lý do đưa trở lại", blank=True)
+
+    objects = TakedownQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-taken_down_at"]
+        verbose_name = "lần gỡ bài"
+        verbose_name_plural = "các lần gỡ bài"
+        constraints = [
+            # Two takedowns at once record one: the second finds the first (workflow.take_down locks the row too).
+            models.UniqueConstraint(
+                fields=["article"], condition=Q(reinstated_at__isnull=True), name="one_takedown_in_force"
+            ),
+        ]
+
+    def __str__(self):
+        return f"Gỡ bài: {self.article}"
+
+
+class CorrectionQuerySet(PublicQuerySet):
+    def published(self):
+        """Published corrections of articles readers may see (`ArticleQuerySet.published()`), newest first."""
+        visible = Article.objects.published().filter(pk=OuterRef("article_id"))
+        return self.filter(published_at__isnull=False).filter(Exists(visible)).order_by("-published_at", "-id")
+
+
+class Correction(models.Model):
+    """A correction (cải chính) of one article: drafted by anyone who writes, published by an editor
+    (`workflow.publish_correction`), then never edited: a fix is a new correction that replaces it."""
+
+    class Kind(models.TextChoices):
+        CORRECTION = "correction", "Cải chính"
+        RECTIFICATION = "rectification", "Đính chính"
+        APOLOGY = "apology", "Xin lỗi và cải chính"
+
+    article = models.ForeignKey(Article, verbose_name="bài viết", on_delete=models.CASCADE, related_name="corrections")
+    kind = models.CharField("loại", max_length=16, choices=Kind, default=Kind.CORRECTION)
+    text = models.TextField(
+        "nội dung",
+        help_text='Văn bản thuần; được phép chèn liên kết dạng <a href="https://…">chữ</a>.',
+    )
+    replaces = models.ForeignKey(
+        "self",
+        verbose_name="thay cho",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="replaced_by",
+        help_text="Cải chính đã đăng mà cải chính này sửa lại (cái cũ vẫn hiện, ghi là đã được thay).",
+    )
+    created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người viết", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    published_at = models.DateTimeField("đăng lúc", null=True, blank=True, editable=False)
+    published_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người đăng",
+        on_delete=models.SET_NULL,
+        null=True,
+        editable=False,
+        related_name="+",
+    )
+
+    objects = CorrectionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-published_at", "-id"]
+        verbose_name = "cải chính"
+        verbose_name_plural = "cải chính"
+        indexes = [models.Index(fields=["article", "-published_at"], name="correction_article_idx")]
+
+    def __str__(self):
+        return f"{self.get_kind_display()}: {self.article}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding and Correction.objects.filter(pk=self.pk, published_at__isnull=False).exists():
+            raise PermissionError("Cải chính đã đăng không được sửa; hãy đăng một cải chính mới thay cho nó.")
+        self.text = clean_note(self.text)
+        super().save(*args, **kwargs)
+
+    def get_absolute_url(self):
+        return f"{self.article.get_absolute_url()}#cai-chinh-{self.pk}"
+
+
+class AuditQuerySet(models.QuerySet):
+    """Rows are added, never changed or removed: the queryset refuses it as the model does (purging old rows on
+    purpose is `articles.audit.purge`)."""
+
+    def update(self, **kwargs):
+        raise PermissionError("Nhật ký chỉ được ghi thêm, không được sửa.")
+
+    def delete(self):
+        raise PermissionError("Nhật ký chỉ được ghi thêm, không được xoá.")
+
+
+class AuditEntry(models.Model):
+    """One act on record (Nhật ký): who, what, on which article, when, why, and what changed. Append-only: the model
+    refuses to change or delete a row, and on PostgreSQL so does the database (a trigger; docs/corrections.md says how
+    to purge old rows on purpose). Written only by `articles.audit.record`."""
+
+    class Act(models.TextChoices):
+        CREATE = "create", "Tạo bài"
+        EDIT = "edit", "Sửa bài"
+        PUBLISH = "publish", "Xuất bản"
+        SCHEDULE = "schedule", "Hẹn giờ"
+        UNPUBLISH = "unpublish", "Gỡ về bản nháp"
+        EXPIRE = "expire", "Hết hạn theo giờ hẹn gỡ"
+        TAKEDOWN = "takedown", "Gỡ bài theo yêu cầu"
+        REINSTATE = "reinstate", "Đưa bài đã gỡ trở lại"
+        CORRECTION = "correction", "Đăng cải chính"
+        RESTORE = "restore", "Khôi phục bản lưu"
+        DELETE = "delete", "Xoá bài"
+        RECOVER = "recover", "Khôi phục bài đã xoá"
+        SHARE = "share", "Tạo liên kết xem trước"
+        REVOKE_SHARE = "revoke_share", "Thu hồi liên kết xem trước"
+
+    at = models.DateTimeField("lúc", default=timezone.now)
+    act = models.CharField("việc", max_length=16, choices=Act)
+    # No database constraint on either: a row outlives the user or article it names, and the database refuses the
+    # UPDATE that a SET NULL would make.
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="người làm",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    actor_name = models.CharField("người làm", max_length=150)
+    article = models.ForeignKey(
+        Article,
+        verbose_name="bài viết",
+        on_delete=models.DO_NOTHING,
+        db_constraint=False,
+        null=True,
+        related_name="+",
+    )
+    target = models.CharField("đối tượng", max_length=255, help_text="Tiêu đề bài lúc đó, hoặc tên đối tượng khác.")
+    reason = models.TextField("lý do", blank=True)
+    changes = models.JSONField("thay đổi", default=dict, blank=True)
+
+    objects = AuditQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-at", "-id"]
+        verbose_name = "mục nhật ký"
+        verbose_name_plural = "nhật ký"
+        default_permissions = ("view",)
+        # Each filter of the Nhật ký screen, newest first: a page of 1,000,000 rows reads its index entries only.
+        indexes = [
+            models.Index(fields=["-at", "-id"], name="audit_newest_idx"),
+            models.Index(fields=["article", "-at", "-id"], name="audit_article_idx"),
+            models.Index(fields=["actor", "-at", "-id"], name="audit_actor_idx"),
+            models.Index(fields=["act", "-at", "-id"], name="audit_act_idx"),
+        ]
+        constraints = [
+            # The clock's expiries are recorded by a command that may run twice at once (workflow.record_expiries).
+            models.UniqueConstraint(fields=["article", "at"], condition=Q(act="expire"), name="one_expiry_on_record"),
+        ]
+        triggers = [
+            pgtrigger.Protect(name="append_only", operation=pgtrigger.Update | pgtrigger.Delete),
+        ]
+
+    def __str__(self):
+        return f"{self.get_act_display()}: {self.target}"
+
+    def save(self, *args, **kwargs):
+        if not self._state.adding:
+            raise PermissionError("Nhật ký chỉ được ghi thêm, không được sửa.")
+        super().save(*args, **kwargs)
+
+    def delete(self, *args, **kwargs):
+        raise PermissionError("Nhật ký chỉ được ghi thêm, không được xoá.")
 
 
 class PendingPurge(models.Model):

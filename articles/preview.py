@@ -45,7 +45,7 @@ class ArticlePreviewView(LoginRequiredMixin, PreviewPage):
         user = self.request.user
         if "pk" in self.kwargs:
             article = get_object_or_404(Article.objects.select_related("author", "section"), pk=self.kwargs["pk"])
-            if not workflow.may_view(user, article):
+            if not workflow.may_preview(user, article):
                 raise PermissionDenied
         elif workflow.may_edit(user, None):
             article = Article()

@@ -54,6 +54,18 @@ def related_to(article):
     return _related(section=article.section_id, article=article.pk, now=timezone.now())
 
 
+def corrections_of(article):
+    """The published corrections of `article`, newest first, each marked `replaced` when a later one replaces it:
+    one query, and none for an article never corrected (`Article.corrected_at`), which is nearly every article."""
+    if article.corrected_at is None:
+        return []
+    corrections = list(article.corrections.filter(published_at__isnull=False).order_by("-published_at", "-id"))
+    replaced = {correction.replaces_id for correction in corrections}
+    for correction in corrections:
+        correction.replaced = correction.pk in replaced
+    return corrections
+
+
 def section_menu():
     """Every section, in the editors' order, with what the header's menu prints of it: on every public page."""
     return _section_menu()

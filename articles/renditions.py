@@ -117,6 +117,8 @@ class Photo:
 
     def __init__(self, files):
         by_width = sorted(files, key=lambda file: file.width)
+        # Every file, narrowest first (the API lists them all).
+        self.files = tuple(by_width)
         # The renditions' JPEGs; or, when the renditions are missing (Photo.of), the one file there is: the original.
         fallbacks = [file for file in by_width if file.type == FALLBACK_TYPE] or by_width
         # <source> elements for the better formats: (content type, srcset).

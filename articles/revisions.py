@@ -18,7 +18,7 @@ from django.contrib.auth import get_user_model
 from django.core.exceptions import ObjectDoesNotExist
 from reversion.models import Version
 
-from articles import fields
+from articles import audit, fields
 from articles.formatting import when
 from articles.models import Article, Author, Section
 from articles.sanitize import html_to_text
@@ -85,7 +85,7 @@ def restore(article, version, user):
         setattr(article, field.attname, getattr(old, field.attname))
     if article.section_id and not Section.objects.filter(pk=article.section_id).exists():
         article.section = None
-    return _save_by(article, user, f"Khôi phục bản lưu lúc {when(version.revision.date_created)}.")
+    return _save_by(article, user, f"Khôi phục bản lưu lúc {when(version.revision.date_created)}.", audit.Act.RESTORE)
 
 
 def recover(version, user):
@@ -103,13 +103,14 @@ def recover(version, user):
     for name in ("created_by_id", "updated_by_id"):
         if getattr(article, name) and not user_model.objects.filter(pk=getattr(article, name)).exists():
             setattr(article, name, None)
-    return _save_by(article, user, f"Khôi phục bài đã xoá (bản lưu lúc {when(version.revision.date_created)}).")
+    comment = f"Khôi phục bài đã xoá (bản lưu lúc {when(version.revision.date_created)})."
+    return _save_by(article, user, comment, audit.Act.RECOVER)
 
 
-def _save_by(article, user, comment):
-    """Save through Article.save() as one revision by `user`, saying what happened."""
+def _save_by(article, user, comment, act):
+    """Save through Article.save() as one revision by `user`, saying what happened, and as one `act` on record."""
     article.updated_by = user
-    with reversion.create_revision():
+    with reversion.create_revision(), audit.acting(user, act):
         reversion.set_user(user)
         reversion.set_comment(comment)
         article.save()

@@ -3,7 +3,8 @@
 ``clean_body`` keeps exactly what the CKEditor toolbar can produce and drops everything else.
 ``ckeditor_allowed_content()`` writes the same allowlist as CKEditor's own content filter (settings'
 ``CKEDITOR_CONFIGS["default"]["allowedContent"]``), so what editors see is what readers get.
-``html_to_text`` turns a body into plain text for search indexing and descriptions.
+``html_to_text`` turns a body into plain text for search indexing and descriptions. ``clean_note`` keeps a short
+plain text (a correction) with the body's links and nothing else.
 
 Decisions:
 
@@ -138,6 +139,24 @@ def clean_body(html: str) -> str:
     )
 
 
+def clean_note(text: str) -> str:
+    """Return ``text`` as plain text in which only links survive, by the body's own rules for them (schemes, ``rel``,
+    ``target``); every other tag is dropped and ``<``/``&`` in the text are escaped. Idempotent, like ``clean_body``.
+    """
+    if not text:
+        return ""
+    return nh3.clean(
+        text.strip(),
+        tags={"a"},
+        clean_content_tags=CLEAN_CONTENT_TAGS,
+        attributes={"*": set(), "a": ALLOWED_ATTRIBUTES["a"]},
+        tag_attribute_values=TAG_ATTRIBUTE_VALUES,
+        url_schemes=URL_SCHEMES,
+        link_rel=LINK_REL,
+        strip_comments=True,
+    )
+
+
 def ckeditor_allowed_content():
     """This allowlist in CKEditor 4's allowedContent syntax: ``tag tag[attribute,…]{style,…}`` rules, ";"-separated,
     tags with the same attributes and styles sharing a rule. ``rel`` is allowed since ``clean_body`` sets it anyway."""
@@ -197,10 +216,11 @@ _ANY_TAG = re.compile(r"<[^>]*>")
 _WHITESPACE = re.compile(r"\s+")
 
 
-def html_to_text(html: str) -> str:
+def html_to_text(html: str, *, lines: bool = False) -> str:
     """Plain text of an HTML body: tags dropped (script/style content too), entities unescaped, whitespace collapsed.
 
-    Block boundaries become spaces ("<p>a</p><p>b</p>" -> "a b"), inline tags do not ("<em>a</em>b" -> "ab").
+    Block boundaries become spaces ("<p>a</p><p>b</p>" -> "a b"), or with `lines` line breaks ("a\nb": a paragraph
+    a line, for the API), inline tags do not ("<em>a</em>b" -> "ab").
     The result is text, not HTML: "&lt;b&gt;" comes back as "<b>", so escape it wherever it is rendered.
 
     How: nh3 (a real HTML5 parser, linear time even on hostile input, where html.parser and tag regexes go
@@ -217,4 +237,7 @@ def html_to_text(html: str) -> str:
         link_rel=None,
         strip_comments=True,
     )
+    if lines:
+        blocks = (_WHITESPACE.sub(" ", unescape(block)).strip() for block in _ANY_TAG.split(skeleton))
+        return "\n".join(block for block in blocks if block)
     return _WHITESPACE.sub(" ", unescape(_ANY_TAG.sub(" ", skeleton))).strip()

@@ -25,16 +25,25 @@ from django.dispatch import Signal
 content_changed = Signal()
 
 # Every save or delete of these can change a public page: articles, and the authors and sections named on them (and
-# in every page's section menu). Drafts included: the receivers tell which writes no reader sees.
-SHOWN_MODELS = ("articles.Article", "articles.Author", "articles.Section")
+# in every page's section menu), the corrections shown on them and in /corrections/, and takedowns (the 410 page says
+# whether to name the article). Drafts included: the receivers tell which writes no reader sees (the page cache does not
+# bother: rendering the pages again costs less; the edge does).
+SHOWN_MODELS = (
+    "articles.Article",
+    "articles.Author",
+    "articles.Section",
+    "articles.Correction",
+    "articles.Takedown",
+)
 
 
 class Change(NamedTuple):
     """One row of a shown model, written.
 
     `instance` is the row as written, or for a delete as it was (`pk` is its id: Django forgets a deleted instance's).
-    `stored` is what the row held before the write, as the save pipeline read it (``Article.save()``: its slug and
-    ``fields.PLACEMENT``), or None for a new row (`created`) and a deleted one (`deleted`: the instance says).
+    `stored` is what the row held before the write, as the save pipeline read it (``Article.stored``: the form's
+    fields), or None: a new row (`created`), a deleted one (`deleted`: the instance says), or a save that did not read
+    it (another model's, or an article's saved without ``Article.save()``).
     """
 
     instance: Model
@@ -76,14 +85,11 @@ def one_change():
 
 def model_saved(sender, instance, created, raw, using=DEFAULT_DB_ALIAS, **kwargs):
     """post_save of a shown model, whoever saves it. What the row held is what ``Article.save()`` read before writing
-    (`stored_before_save`); a raw save (``loaddata``), or another model's, says nothing of it."""
+    (`Article.stored`), if it did; a raw save (``loaddata``) says nothing of its rows."""
     if raw:
         changed(sender, using)
         return
-    stored = None if created else getattr(instance, "stored_before_save", None)
-    if not created and stored is None:
-        changed(sender, using)
-        return
+    stored = None if created else getattr(instance, "stored", None)
     changed(sender, using, [Change(instance, instance.pk, created=created, stored=stored)])
 
 

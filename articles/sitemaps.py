@@ -7,12 +7,12 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.utils import timezone
 
-from articles.models import Article, Author, Section, last_change
+from articles.models import CHANGE_TIMES, Article, Author, Section, last_change
 
 
 class ArticleSitemap(Sitemap):
     def items(self):
-        return Article.objects.published().only("slug", "published_at", "updated_at")
+        return Article.objects.published().only("slug", *CHANGE_TIMES)
 
     def lastmod(self, article):
         return article.modified_at
@@ -49,7 +49,7 @@ class NewsSitemap(ArticleSitemap):
 
     def items(self):
         since = timezone.now() - timedelta(hours=48)
-        return super().items().filter(published_at__gte=since).only("slug", "headline", "published_at", "updated_at")
+        return super().items().filter(published_at__gte=since).only("slug", "headline", *CHANGE_TIMES)
 
 
 SITEMAPS = {"articles": ArticleSitemap, "sections": SectionSitemap, "authors": AuthorSitemap}

@@ -20,6 +20,7 @@ from markupsafe import Markup
 from articles import formatting, queries
 from articles.links import fixed_url, slug_url
 from articles.pagination import UncountedPage
+from articles.sanitize import html_to_text
 
 # What django.utils.html.json_script escapes: a headline holding "</script>" or "<!--" cannot end the element.
 JSON_SCRIPT_ESCAPES = (("<", "\\u003C"), (">", "\\u003E"), ("&", "\\u0026"))
@@ -37,7 +38,7 @@ def environment(**options):
         news_article_json_ld=news_article_json_ld,
         time_tag=time_tag,
     )
-    env.filters.update(iso=iso, shorten=shorten, quote=quote_all)
+    env.filters.update(iso=formatting.iso, shorten=shorten, quote=quote_all)
     return env
 
 
@@ -88,11 +89,6 @@ def querystring(request, **changes):
     return f"?{params.urlencode()}"
 
 
-def iso(value):
-    """A time in ISO 8601, local time, to the second: what <time datetime>, Open Graph and JSON-LD carry."""
-    return timezone.localtime(value).isoformat(timespec="seconds") if value else ""
-
-
 def time_tag(value):
     """A time as the paper prints it, 17/02/2020 - 09:44 (local time), in a <time> that machines can read."""
     return _time_tag(value, timezone.get_current_timezone()) if value else ""
@@ -118,8 +114,9 @@ def quote_all(value):
     return quote(str(value), safe="")
 
 
-def news_article_json_ld(request, article):
-    """schema.org NewsArticle for `article`, serialised for a <script type="application/ld+json"> element."""
+def news_article_json_ld(request, article, corrections=()):
+    """schema.org NewsArticle for `article`, with its published `corrections` (CorrectionComment each), serialised for
+    a <script type="application/ld+json"> element."""
     url = request.build_absolute_uri(article.get_absolute_url())
     logo, logo_width, logo_height = LOGO
     data = {
@@ -130,8 +127,8 @@ def news_article_json_ld(request, article):
         "headline": article.headline,
         "description": article.lead,
         "inLanguage": "vi",
-        "datePublished": iso(article.published_at),
-        "dateModified": iso(article.modified_at),
+        "datePublished": formatting.iso(article.published_at),
+        "dateModified": formatting.iso(article.modified_at),
         "publisher": {
             "@type": "Organization",
             "name": settings.SITE_NAME,
@@ -162,6 +159,15 @@ def news_article_json_ld(request, article):
                 "width": photo.largest.width,
                 "height": photo.largest.height,
             }
+        ]
+    if corrections:
+        data["correction"] = [
+            {
+                "@type": "CorrectionComment",
+                "text": f"{correction.get_kind_display()}: {html_to_text(correction.text)}",
+                "datePublished": formatting.iso(correction.published_at),
+            }
+            for correction in corrections
         ]
     text = json.dumps(data, cls=DjangoJSONEncoder, ensure_ascii=False, indent=None)
     # str.replace, not str.translate: translate looks every character up, 0.16 ms on a Vietnamese article's JSON.

@@ -1,14 +1,16 @@
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponsePermanentRedirect, HttpResponseRedirect
 from django.shortcuts import get_object_or_404
+from django.template.response import TemplateResponse
 from django.utils.cache import add_never_cache_headers
 from django.utils.http import http_date
 from django.views.generic import DetailView, ListView
 
 from articles import queries, search, workflow
 from articles.lists import CardList
-from articles.models import Article, Author, Section
+from articles.models import Article, Author, Correction, Section
 from articles.pagination import Cursor, LostPlace, UncountedPaginator, without_cursor
+from articles.reading import Gone, Moved, article_for_reader
 
 
 class ArticleListView(ListView):
@@ -66,17 +68,18 @@ class ArticleDetailView(DetailView):
     def get_object(self, queryset=None):
         if self.request.user.has_perm("articles.change_article"):
             # Editors open every draft and scheduled article (with a banner), a reporter only their own.
-            return super().get_object(workflow.readable_by(self.request.user).for_reading())
-        article = queries.visible_by_slug(self.kwargs["slug"])
-        if article is None:
-            raise Http404("Không có bài viết này, hoặc bài chưa được xuất bản.")
-        return article
+            try:
+                return super().get_object(workflow.readable_by(self.request.user).for_reading())
+            except Http404:
+                pass  # none of theirs at this slug: what a reader gets (an old slug moves on)
+        return article_for_reader(self.kwargs["slug"])
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
         context["is_preview"] = not getattr(self.object, "is_visible", True)
         context["share_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
         context["related"] = queries.related_to(self.object)
+        context["corrections"] = queries.corrections_of(self.object)
         return context
 
     def render_to_response(self, context, **response_kwargs):
@@ -91,13 +94,24 @@ class ArticleDetailView(DetailView):
     def get(self, request, *args, **kwargs):
         try:
             return super().get(request, *args, **kwargs)
-        except Http404:
+        except Moved as moved:
             # A slug the article had before its URL changed: shared links keep working, but only to what readers see.
-            moved = Article.objects.published().filter(old_slugs__slug=kwargs["slug"]).first()
-            if moved is None:
-                raise
             query = request.META.get("QUERY_STRING")
-            return HttpResponsePermanentRedirect(moved.get_absolute_url() + (f"?{query}" if query else ""))
+            return HttpResponsePermanentRedirect(moved.article.get_absolute_url() + (f"?{query}" if query else ""))
+        except Gone as gone:
+            # No content; its headline only if the editor who took it down chose so.
+            return TemplateResponse(request, "410.html", {"takedown": gone.takedown}, status=410)
+
+
+class CorrectionListView(ListView):
+    """/corrections/: every published correction of an article readers may see, newest first."""
+
+    template_name = "articles/corrections.html"
+    context_object_name = "corrections"
+    paginate_by = 20
+
+    def get_queryset(self):
+        return Correction.objects.published().select_related("article")
 
 
 class SearchView(ArticleListView):

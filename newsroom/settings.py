@@ -1,6 +1,7 @@
 """Newsroom settings: one module, everything deployment-specific read from the environment."""
 
 import os
+import re
 from datetime import timedelta
 from pathlib import Path
 from urllib.parse import urlsplit
@@ -58,12 +59,21 @@ INSTALLED_APPS = [
     "csp",
     "axes",
     "reversion",
+    "corsheaders",
+    "rest_framework",
+    "drf_spectacular",
+    "drf_spectacular_sidecar",
+    # The audit log's append-only trigger on PostgreSQL, declared on the model and made by a migration.
+    "pgtrigger",
     "articles",
 ]
 
 MIDDLEWARE = [
     # First, so every log line of the request (and the 503 page) carries its id.
     "newsroom.middleware.RequestIdMiddleware",
+    # CORS headers of the API (/api/), per request: outside the page cache, which stores a response without them and
+    # hands requests with an Origin header to Django (docs/API.md), and outside the 304s, which carry them too.
+    "corsheaders.middleware.CorsMiddleware",
     # 304 for any page whose ETag or Last-Modified matches the request's, cached or freshly rendered.
     "django.middleware.http.ConditionalGetMiddleware",
     # Whole pages for anonymous readers (articles/pagecache/): a hit is answered before sessions, auth, URL resolving
@@ -80,6 +90,8 @@ MIDDLEWARE = [
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
+    # What a request writes is on the audit log under its signed-in user (read only when a row is written).
+    "articles.audit.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     # Last, as django-axes asks: turns a refused login into the lockout page.
@@ -182,6 +194,52 @@ VARNISH_URLS = env_list("NEWSROOM_VARNISH_URLS")
 VARNISH_TIMEOUT = float(env_str("NEWSROOM_VARNISH_TIMEOUT", "0.5"))
 EDGE_SECONDS = int(env_str("NEWSROOM_EDGE_SECONDS", "3600"))
 EDGE_GRACE_SECONDS = int(env_str("NEWSROOM_EDGE_GRACE_SECONDS", "21600"))
+
+# The read-only JSON API under /api/v1/ (articles/api/, docs/API.md): Django REST framework, JSON only, anonymous (no
+# authentication: an editor's session shows nothing more), every error a JSON body with a Vietnamese `detail`.
+REST_FRAMEWORK = {
+    "DEFAULT_RENDERER_CLASSES": ["articles.api.renderers.OrjsonRenderer"],
+    "DEFAULT_PARSER_CLASSES": [],
+    "DEFAULT_AUTHENTICATION_CLASSES": [],
+    "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.AllowAny"],
+    "DEFAULT_CONTENT_NEGOTIATION_CLASS": "articles.api.negotiation.JsonOnly",
+    "DEFAULT_THROTTLE_CLASSES": ["articles.api.throttling.AddressRateThrottle"],
+    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "EXCEPTION_HANDLER": "articles.api.errors.exception_handler",
+    # The client's address is REMOTE_ADDR, which ForwardedForMiddleware sets from our proxy's header; DRF would
+    # otherwise believe any X-Forwarded-For a client sends, and a client could dodge the rate limit with it.
+    "NUM_PROXIES": 0,
+    # ?format= is not a parameter of ours: refused like any other unknown one.
+    "URL_FORMAT_OVERRIDE": None,
+}
+# Anonymous requests per client address that reach Django (a response from the page cache is not counted), counted
+# in the shared cache so every worker agrees: "N/second|minute|hour|day", or "off". Generous, because a mobile
+# carrier puts many readers behind one address.
+API_RATE_LIMIT = env_str("NEWSROOM_API_RATE_LIMIT", "600/minute").strip().lower()
+if not re.fullmatch(r"off|\d+/(s|sec|second|m|min|minute|h|hour|d|day)", API_RATE_LIMIT):
+    raise ImproperlyConfigured(
+        f"NEWSROOM_API_RATE_LIMIT is {API_RATE_LIMIT!r}: give requests per period, e.g. 600/minute, 10/second, or off."
+    )
+# The sites whose pages may read the API from the browser (CORS), e.g. "https://app.baocantho.vn,https://doitac.vn".
+CORS_ALLOWED_ORIGINS = env_list("NEWSROOM_API_CORS_ORIGINS")
+CORS_URLS_REGEX = r"^/api/"
+CORS_ALLOW_METHODS = ("GET", "HEAD", "OPTIONS")
+CORS_ALLOW_HEADERS = ("accept", "if-none-match", "if-modified-since")
+CORS_EXPOSE_HEADERS = ("ETag", "Retry-After")
+# The OpenAPI schema (/api/v1/schema/) and Swagger UI (/api/v1/docs/), whose files come from this site's static files
+# (drf-spectacular-sidecar), never from a CDN.
+SPECTACULAR_SETTINGS = {
+    "TITLE": "Newsroom API",
+    "DESCRIPTION": "Bài viết, chuyên mục, tác giả và tìm kiếm, chỉ đọc, dạng JSON. Hướng dẫn: docs/API.md.",
+    "VERSION": "1",
+    "SERVE_INCLUDE_SCHEMA": False,
+    "SCHEMA_PATH_PREFIX": r"/api/v1",
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # No validator badge: it would send the schema's URL to a service outside the site.
+    "SWAGGER_UI_SETTINGS": {"validatorUrl": None, "deepLinking": True},
+}
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

@@ -15,6 +15,7 @@ urlpatterns = [
     path("ckeditor/upload/", upload_image, name="ckeditor_upload"),
     path("ckeditor/", include("ckeditor_uploader.urls")),
     path("", include("articles.urls")),
+    path("api/v1/", include("articles.api.urls")),
     path("robots.txt", TemplateView.as_view(template_name="robots.txt", content_type="text/plain"), name="robots"),
     path(
         "sitemap.xml", sitemap_views.index, {"sitemaps": SITEMAPS, "sitemap_url_name": "sitemap"}, name="sitemap_index"

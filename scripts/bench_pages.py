@@ -1,6 +1,6 @@
 """Page benchmark at 100,000 articles: our pages under gunicorn against the Wagtail peer and the static ceilings.
 
-    .venv/bin/python scripts/bench_pages.py                  # SQLite and PostgreSQL, everything (about 30 minutes)
+    .venv/bin/python scripts/bench_pages.py                  # SQLite and PostgreSQL, everything (about 40 minutes)
     .venv/bin/python scripts/bench_pages.py --db sqlite --rounds 1 --duration 5      # a quicker look
     make bench
 
@@ -12,7 +12,8 @@ here and dropped at the end):
    and on the article page.
 2. In-process, with Django's test client (no HTTP, page cache off): SQL queries and time per request of the home,
    section and author lists at their first and last page (by its number, and by the "Trang sau" link of the page
-   before, as a reader or a crawler reaches it), an article, search, the feed, and the admin changelist logged in.
+   before, as a reader or a crawler reaches it), an article, the API's articles (first and last page, by cursor)
+   and article, search, the feed, and the admin changelist logged in.
    Printed as a table and saved as JSON.
 3. gunicorn as ``make serve`` runs it (2 sync workers, DEBUG off, WhiteNoise, no access log), three times: page cache
    off (``NEWSROOM_PAGE_CACHE=0``); on, in the file cache (the default without ``REDIS_URL``); on, in Redis
@@ -59,6 +60,7 @@ PG_NAME = "nr_bench"
 MODES = {"off": {"NEWSROOM_PAGE_CACHE": "0"}, "files": {}, "redis": {}}
 REDIS_URLS = {"sqlite": "redis://127.0.0.1:6379/11", "postgres": "redis://127.0.0.1:6379/12"}
 SEARCH = "/search/?q=can+tho"
+API_LIST = "/api/v1/articles/"
 
 # Ports: ours per database and mode, the peer, the ceilings (nginx and gunicorn serving a copy of our article page).
 PORTS = {
@@ -90,6 +92,8 @@ def django_env(db, **extra):
         "DJANGO_HTTPS": "0",
         "DJANGO_ALLOWED_HOSTS": "127.0.0.1,testserver",
         "DJANGO_SECRET_KEY": os.environ.get("DJANGO_SECRET_KEY") or secrets.token_urlsafe(50),
+        # wrk asks thousands a second from one address: the API's limit is still counted on every request, never hit.
+        "NEWSROOM_API_RATE_LIMIT": "1000000000/second",
         **extra,
     }
 
@@ -185,6 +189,7 @@ def inside_describe():
     """One JSON line: the article count and the URLs to measure (an article, the last pages)."""
     from django.test import Client
 
+    from articles.api.pagination import Cursor
     from articles.models import Article, Author, Section
 
     visible = Article.objects.published()
@@ -216,9 +221,18 @@ def inside_describe():
                 "author": author.get_absolute_url() if author else None,
                 "author_pk": author.pk if author else None,
                 "author_last_page": last(visible.filter(author=author)) if author else 1,
+                # The API's last page of 20, by the cursor its `next` link carries.
+                "api_last": f"/api/v1/articles/?cursor={Cursor.after(visible.reverse()[20]).token()}"
+                if count > 20
+                else "/api/v1/articles/",
             }
         )
     )
+
+
+def api_article(info):
+    """The API's address of the article the pages measure."""
+    return info["article"].replace("/articles/", "/api/v1/articles/", 1)
 
 
 # 2. In-process: queries and time per request.
@@ -270,6 +284,9 @@ def measure_in_process(db, info, runs):
         ("author, page 1", author, False),
         (f"author, last page ({info['author_last_page']})", f"{author}?page={info['author_last_page']}", False),
         ("article", info["article"], False),
+        ("API articles, page 1", API_LIST, False),
+        ("API articles, last page", info["api_last"], False),
+        ("API article", api_article(info), False),
         ("search `can tho`", SEARCH, False),
         ("feed", "/feed/", False),
         ("admin changelist", "/admin/articles/article/", True),
@@ -397,6 +414,9 @@ def main():
                 ("last", f"/?page={info[db]['last_page']}"),
                 ("last_link", info[db]["last_link"]),
                 ("article", info[db]["article"]),
+                ("api_list", API_LIST),
+                ("api_last", info[db]["api_last"]),
+                ("api_article", api_article(info[db])),
                 ("feed", "/feed/"),
                 ("search", SEARCH),
             ]
@@ -407,13 +427,21 @@ def main():
             ("wagtail_detail", f"{wagtail}{peer.article_path((args.peer_articles + 1) // 2)}"),
         ]
         ceilings = [(name, f"http://127.0.0.1:{PORTS[name]}/") for name in ("nginx_static", "gunicorn_static")]
-        status |= compare("uncached", uncached + peers + ceilings[1:], ["wagtail_list", "wagtail_detail"], args)
+        # The API's pages against the HTML pages they are held to (issue #22), as well as against Wagtail's.
+        ours = [f"{SHORT[databases[0]]}_list", f"{SHORT[databases[0]]}_article"]
+        status |= compare("uncached", uncached + peers + ceilings[1:], ["wagtail_list", "wagtail_detail", *ours], args)
         # Search is never cached (articles/pagecache.py) and the last page is cached like any other page.
         cached = [
             (f"{SHORT[db]}_{mode}_{name}", url(db, mode, path))
             for db in databases
             for mode in ("files", "redis")
-            for name, path in [("list", "/"), ("article", info[db]["article"]), ("feed", "/feed/")]
+            for name, path in [
+                ("list", "/"),
+                ("article", info[db]["article"]),
+                ("api_list", API_LIST),
+                ("api_article", api_article(info[db])),
+                ("feed", "/feed/"),
+            ]
         ]
         status |= compare("cached", cached + ceilings, ["gunicorn_static"], args)
     finally:

@@ -12,10 +12,12 @@ from unittest import mock
 
 import pytest
 from django.core.management import CommandError, call_command
+from django.core.management.sql import emit_post_migrate_signal
 from django.db import transaction
 from django.utils import timezone
 
-from articles.models import Article, Author, PendingPurge, Section
+from articles import workflow
+from articles.models import Article, Author, Correction, PendingPurge, Section
 from articles.pagecache import CACHED_VIEWS, edge, purges
 from bench.edge import free_port
 from tests.factories import logged_in, make_article, make_author, make_section
@@ -62,11 +64,14 @@ def test_every_cached_view_has_labels():
     assert set(edge.LABELS) == set(CACHED_VIEWS)
 
 
-def test_each_page_carries_the_keys_of_what_it_shows_on_a_miss_and_on_a_hit(client, site):
+def test_each_page_carries_the_keys_of_what_it_shows_on_a_miss_and_on_a_hit(client, site, editor):
     """The front page and the other list pages, the section's and the author's, name every card they print; the
-    article page names itself, its section (its related box) and the related articles; feeds, sitemaps and robots.txt
-    their own kind. A hit repeats the keys stored with the page."""
+    article page names itself, its section (its related box) and the related articles; /corrections/ the articles it
+    names; the API the articles it lists; feeds, sitemaps and robots.txt their own kind. A hit repeats the keys stored
+    with the page."""
     articles, a = site.articles, site.a
+    correction = Correction.objects.create(article=site.other, text="Sửa tên nhân vật.")
+    workflow.publish_correction(correction, editor)
     expected = {
         "/": {"front", *cards(articles[:20])},
         "/?page=2": {"lists", *cards([*articles[20:], site.other])},
@@ -80,6 +85,13 @@ def test_each_page_carries_the_keys_of_what_it_shows_on_a_miss_and_on_a_hit(clie
         "/sitemap-articles.xml": {"sitemaps"},
         "/sitemap-news.xml": {"sitemaps"},
         "/robots.txt": set(),
+        "/corrections/": {"corrections", f"article:{site.other.pk}"},
+        "/corrections/feed/": {"corrections", "feeds"},
+        "/api/v1/articles/": {"lists", *cards(articles[:20])},
+        f"/api/v1/articles/?section={site.b.slug}": {"lists", *cards([site.other])},
+        f"/api/v1/articles/{site.newest.slug}/": cards([site.newest]),
+        "/api/v1/authors/": {"lists"},
+        "/api/v1/sections/": set(),
     }
     for url, keys in expected.items():
         for _ in ("miss", "hit"):
@@ -243,6 +255,22 @@ def test_a_bulk_create_purges_the_lists_of_every_section_and_author_it_adds_to(
     assert purged == [{*placed(site.other), f"author:{other_author.pk}"}]
 
 
+def test_a_takedown_and_a_reinstatement_purge_the_lists_the_article_leaves_and_joins(
+    site, purged, django_capture_on_commit_callbacks, editor
+):
+    """Taken down on order, the article leaves its page (410 from then on), the lists, feeds and sitemaps at once;
+    reinstated, it is back on them."""
+    editor.is_superuser = True
+    editor.save()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.take_down(site.newest, editor, "Theo yêu cầu.")
+    assert purged == [{f"article:{site.newest.pk}", *placed(site.newest)}]
+    purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        workflow.reinstate(site.newest, editor, "Đã xác minh lại.")
+    assert purged == [{f"article:{site.newest.pk}", *placed(site.newest)}]
+
+
 def test_one_transaction_sends_one_purge_with_every_key(site, purged, django_capture_on_commit_callbacks):
     """Several writes committed together (a bulk action, a restore) are one purge, after the commit."""
     with django_capture_on_commit_callbacks(execute=True), transaction.atomic():
@@ -254,7 +282,7 @@ def test_one_transaction_sends_one_purge_with_every_key(site, purged, django_cap
 
 def test_writes_whose_reach_cannot_be_told_purge_everything(site, purged, django_capture_on_commit_callbacks):
     """queryset.update() and bulk_update() (what rows held is unknown), a section (the menu is on every page) or an
-    author (names on cards and bylines) written, loaddata's raw saves and migrate: everything."""
+    author (names on cards and bylines) written, loaddata's raw saves and what migrate sends: everything."""
     writes = [
         lambda: Article.objects.filter(pk=site.newest.pk).update(headline="update()"),
         lambda: Article.objects.bulk_update([site.newest], ["lead"]),
@@ -262,7 +290,7 @@ def test_writes_whose_reach_cannot_be_told_purge_everything(site, purged, django
         lambda: make_section("Chuyên mục mới"),
         lambda: Author.objects.create(name="TÁC GIẢ MỚI"),
         lambda: call_command("loaddata", "htx", verbosity=0),
-        lambda: call_command("migrate", verbosity=0),
+        lambda: emit_post_migrate_signal(verbosity=0, interactive=False, db="default"),
     ]
     for write in writes:
         purged.clear()

@@ -13,6 +13,8 @@ PUBLIC_PATHS = [
     "/feed/",
     "/feed/atom/",
     "/search/",
+    "/corrections/",
+    "/corrections/feed/",
     "/sitemap.xml",
     "/sitemap-news.xml",
     "/robots.txt",

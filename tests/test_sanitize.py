@@ -295,6 +295,13 @@ def test_html_to_text_separates_blocks_and_joins_inline_markup():
     assert html_to_text(html) == "Tít Đoạn mộthai a b x y"
 
 
+def test_html_to_text_can_give_a_block_a_line():
+    """With `lines`, each paragraph, heading, list item or cell is a line of its own (the API's plain text); inline
+    markup and the whitespace inside a block still join as above, and empty blocks leave no empty line."""
+    html = "<h2>Tít</h2><p>Đoạn <em>một</em>\n  tiếp</p><p> </p><ul><li>a</li><li>b</li></ul><script>x()</script>"
+    assert html_to_text(html, lines=True) == "Tít\nĐoạn một tiếp\na\nb"
+
+
 def test_html_to_text_unescapes_entities_and_collapses_whitespace():
     """Entities are decoded and runs of whitespace (including no-break spaces) become one space."""
     assert html_to_text("<p>  Trà&nbsp;&nbsp;Vinh\n\n\t&amp; C&agrave; Mau &lt;b&gt; </p>") == "Trà Vinh & Cà Mau <b>"

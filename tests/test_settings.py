@@ -192,3 +192,18 @@ def test_env_example_copied_as_is_gives_the_documented_defaults(settings_from_en
     assert loaded["CACHES"]["default"]["LOCATION"] == str(ROOT / "var" / "cache")
     assert loaded["MEDIA_ROOT"] == ROOT / "media"
     assert loaded["STORAGES"]["default"]["BACKEND"] == "django.core.files.storage.FileSystemStorage"
+
+
+def test_the_api_rate_limit_and_cors_origins_come_from_the_environment(settings_from_env):
+    """NEWSROOM_API_RATE_LIMIT (600/minute by default, or off) and NEWSROOM_API_CORS_ORIGINS; a limit that is not
+    requests per period stops start-up with a message, rather than failing on the first request."""
+    production = {"DJANGO_SECRET_KEY": PRODUCTION_KEY, "DJANGO_ALLOWED_HOSTS": "example.com"}
+    assert settings_from_env(**production)["API_RATE_LIMIT"] == "600/minute"
+    assert settings_from_env(**production)["CORS_ALLOWED_ORIGINS"] == []
+    loaded = settings_from_env(
+        **production, NEWSROOM_API_RATE_LIMIT="30/Second", NEWSROOM_API_CORS_ORIGINS="https://a.vn, https://b.vn"
+    )
+    assert (loaded["API_RATE_LIMIT"], loaded["CORS_ALLOWED_ORIGINS"]) == ("30/second", ["https://a.vn", "https://b.vn"])
+    assert settings_from_env(**production, NEWSROOM_API_RATE_LIMIT="off")["API_RATE_LIMIT"] == "off"
+    with pytest.raises(ImproperlyConfigured, match="NEWSROOM_API_RATE_LIMIT"):
+        settings_from_env(**production, NEWSROOM_API_RATE_LIMIT="nhiều")

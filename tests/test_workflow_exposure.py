@@ -6,7 +6,8 @@ from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
 
-from articles.models import Article, Section
+from articles import workflow
+from articles.models import Article, Correction, Section
 from articles.pagecache import CACHED_VIEWS
 from tests.factories import make_article, make_author
 
@@ -23,8 +24,8 @@ OWNERS = {
     "articles:author": "author",
 }
 # Public URL names walked another way: an article's own page is checked one by one; a sitemap's parts are followed
-# from the index.
-ELSEWHERE = {"articles:detail", "sitemap"}
+# from the index; the API's endpoints by tests/test_api.py.
+ELSEWHERE = {"articles:detail", "sitemap", *(name for name in CACHED_VIEWS if name.startswith("api:"))}
 
 
 def public_pages(section, author):
@@ -45,9 +46,10 @@ def public_pages(section, author):
     return urls
 
 
-def test_nothing_unpublished_appears_on_any_public_page(editor_client):
-    """Drafts (even shared, renamed or autosaved), scheduled and taken-down articles appear on no list, search,
-    feed or sitemap, and their pages and old URLs are 404; typing not yet saved never reaches readers."""
+def test_nothing_unpublished_appears_on_any_public_page(editor, editor_client):
+    """Drafts (even shared, renamed or autosaved), scheduled, expired and taken-down articles appear on no list,
+    search, feed, sitemap or corrections page; their pages and old URLs are 404, or 410 for one taken down on order
+    (without its headline or words); typing not yet saved never reaches readers."""
     section, author = Section.objects.create(name="Kinh tế"), make_author("THANH THY")
     now = timezone.now()
     common = {"section": section, "author": author, "lead": "Sapo hợp tác xã."}
@@ -55,8 +57,18 @@ def test_nothing_unpublished_appears_on_any_public_page(editor_client):
     hidden = [
         make_article(headline="Hợp tác xã nháp", status=Article.Status.DRAFT, **common),
         make_article(headline="Hợp tác xã hẹn giờ", published_at=now + timedelta(days=1), **common),
-        make_article(headline="Hợp tác xã đã gỡ", unpublish_at=now - timedelta(minutes=1), **common),
+        make_article(headline="Hợp tác xã hết hạn", unpublish_at=now - timedelta(minutes=1), **common),
+        make_article(headline="Hợp tác xã bị gỡ", body="<p>Lời bài bị gỡ.</p>", **common),
     ]
+    for article in [visible, *hidden[1:]]:
+        correction = Correction.objects.create(article=article, text=f"Sửa tên trong bài {article.headline}.")
+        workflow.publish_correction(correction, editor)
+    taken_down = hidden[-1]
+    taken_down_old_url = taken_down.get_absolute_url()
+    taken_down.refresh_from_db()
+    taken_down.slug = "hop-tac-xa-bi-go-doi-ten"
+    taken_down.save()
+    workflow.take_down(taken_down, editor, "Theo yêu cầu của cơ quan quản lý.")
     draft = hidden[0]
     old_url = draft.get_absolute_url()
     draft.slug = "hop-tac-xa-nhap-doi-ten"
@@ -66,6 +78,7 @@ def test_nothing_unpublished_appears_on_any_public_page(editor_client):
     reader = Client()
     pages = public_pages(section, author)
     assert len(pages) >= 3
+    assert "/corrections/" in pages and "/corrections/feed/" in pages
     for url in pages:
         response = reader.get(url)
         assert response.status_code == 200, url
@@ -74,7 +87,12 @@ def test_nothing_unpublished_appears_on_any_public_page(editor_client):
         for article in hidden:
             assert article.headline not in text and article.get_absolute_url() not in text, (url, article)
         assert "Chữ chưa lưu" not in text, url
-    for article in hidden:
+    for article in hidden[:-1]:
         assert reader.get(article.get_absolute_url()).status_code == 404
     assert reader.get(old_url).status_code == 404
+    for url in (taken_down.get_absolute_url(), taken_down_old_url):
+        gone = reader.get(url)
+        assert gone.status_code == 410, url
+        assert "đã bị gỡ" in gone.content.decode()
+        assert taken_down.headline not in gone.content.decode() and "Lời bài bị gỡ" not in gone.content.decode()
     assert "Chữ chưa lưu" not in reader.get(visible.get_absolute_url()).content.decode()

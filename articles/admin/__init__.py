@@ -6,6 +6,10 @@
 - ``autosave.py``: what is typed, kept apart until it is saved;
 - ``share_links.py``: a draft readable without an account;
 - ``presence.py``: "Đang được sửa bởi …", who else has an article open;
+- ``takedown.py``: taking down on order, reinstating, deleting a taken-down article (each with a reason), and the
+  form's "Đã gỡ" banner and refusal to save;
+- ``corrections.py``: corrections (drafted, published, replaced) and the article form's list of them;
+- ``audit.py``: Nhật ký, the audit log's screen with its CSV export, and each article's timeline on its form;
 - ``start_page.py``: the editors' start page above the admin's list of models;
 - ``owners.py``: authors and sections.
 """
@@ -13,9 +17,11 @@
 from django.contrib import admin
 
 from articles.admin.article import ArticleAdmin
+from articles.admin.audit import AuditEntryAdmin
+from articles.admin.corrections import CorrectionAdmin
 from articles.admin.owners import AuthorAdmin, SectionAdmin
 
-__all__ = ["ArticleAdmin", "AuthorAdmin", "SectionAdmin"]
+__all__ = ["ArticleAdmin", "AuditEntryAdmin", "AuthorAdmin", "CorrectionAdmin", "SectionAdmin"]
 
 admin.site.site_header = "Newsroom — Quản trị"
 admin.site.site_title = "Newsroom"

@@ -10,11 +10,14 @@ from reversion.admin import VersionAdmin
 
 from articles import fields, workflow
 from articles.admin.actions import BulkActionsMixin
+from articles.admin.audit import TimelineMixin
 from articles.admin.autosave import AutosaveMixin
 from articles.admin.changelist import ChangeListMixin
+from articles.admin.corrections import ArticleCorrectionsMixin
 from articles.admin.history import HistoryMixin
 from articles.admin.presence import PresenceMixin
 from articles.admin.share_links import ShareLinksMixin
+from articles.admin.takedown import TakedownMixin
 from articles.forms import ArticleAdminForm
 from articles.models import Article, EditConflict
 from articles.pagination import IdsFirstPaginator
@@ -22,9 +25,19 @@ from articles.pagination import IdsFirstPaginator
 
 @admin.register(Article)
 class ArticleAdmin(
-    ChangeListMixin, BulkActionsMixin, HistoryMixin, AutosaveMixin, ShareLinksMixin, PresenceMixin, VersionAdmin
+    ChangeListMixin,
+    BulkActionsMixin,
+    HistoryMixin,
+    AutosaveMixin,
+    ShareLinksMixin,
+    PresenceMixin,
+    TakedownMixin,
+    ArticleCorrectionsMixin,
+    TimelineMixin,
+    VersionAdmin,
 ):
     form = ArticleAdminForm
+    actions = [*BulkActionsMixin.actions, "take_down_selected"]
     list_display = [
         "headline",
         "author",

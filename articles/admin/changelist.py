@@ -5,9 +5,6 @@ import re
 from urllib.parse import urlsplit
 
 from django.contrib import admin, messages
-from django.db import connections
-from django.db.models import Q
-from django.db.models.expressions import RawSQL
 from django.urls import Resolver404, get_script_prefix, resolve
 from django.utils.html import format_html
 
@@ -23,16 +20,6 @@ def _ids_with_slug(slug):
     """Ids of the article with this slug and of the one that had it (its old URL still leads to it): one query."""
     current = Article.objects.filter(slug=slug).order_by().values_list("pk", flat=True)
     return list(current.union(OldSlug.objects.filter(slug=slug).values_list("article", flat=True)))
-
-
-def _id_among(ids, using):
-    """The articles whose id is one of `ids` (up to search.MAX_RESULTS of them and a few named ones)."""
-    if connections[using].vendor == "postgresql":
-        # Given as a list, PostgreSQL costs the page's rows query (`id IN (these) AND id IN (the page's 100)`, from
-        # IdsFirstPaginator) as 1,000 × 100 index probes and reads the whole table instead. Given as rows, it looks
-        # the page's ids up in the primary key.
-        return Q(pk__in=RawSQL("SELECT unnest(%s::bigint[])", [ids]))
-    return Q(pk__in=ids)
 
 
 class ChangeListMixin:
@@ -61,7 +48,7 @@ class ChangeListMixin:
             return queryset, False
         linked = self._ids_linked(term)
         if linked is not None:
-            return queryset.filter(_id_among(linked, queryset.db)), False
+            return queryset.filter(search.among_ids(linked, queryset.db)), False
         newest = search.matching(queryset, term).order_by("-published_at", "-id").values_list("pk", flat=True)
         ids = list(newest[: search.MAX_RESULTS + 1])
         if len(ids) > search.MAX_RESULTS:
@@ -78,7 +65,7 @@ class ChangeListMixin:
             ids += _ids_with_slug(term)
         if _ARTICLE_ID.fullmatch(term):
             ids.append(int(term))
-        return queryset.filter(_id_among(ids, queryset.db)), False
+        return queryset.filter(search.among_ids(ids, queryset.db)), False
 
     def _ids_linked(self, term):
         """Ids of the article a pasted link points at, or None when `term` is no link to an article."""

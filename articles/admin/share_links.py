@@ -1,19 +1,15 @@
 """Share links: a draft readable without an account, until the link expires, is revoked or the article is published.
 Made and revoked by editors only (``workflow.may_share``)."""
 
-from datetime import timedelta
-
 from django.contrib import messages
 from django.shortcuts import get_object_or_404, redirect
 from django.urls import path, reverse
-from django.utils import timezone
 from django.utils.decorators import method_decorator
 from django.views.decorators.http import require_POST
 
 from articles import workflow
 from articles.admin.guard import article_for
 from articles.forms import ShareLinkForm
-from articles.models import Article, PreviewLink
 
 
 class ShareLinksMixin:
@@ -44,13 +40,14 @@ class ShareLinksMixin:
     def share_view(self, request, object_id):
         article = article_for(self, request, object_id, workflow.may_share)
         form = ShareLinkForm(request.POST)
-        if article.status != Article.Status.DRAFT:
-            self.message_user(request, "Chỉ tạo được liên kết xem trước cho bản nháp.", messages.ERROR)
-        elif not form.is_valid():
+        if not form.is_valid():
             self.message_user(request, "Hãy chọn thời hạn cho liên kết trong danh sách.", messages.ERROR)
+            return self._back_to_links(article)
+        try:
+            link = workflow.share(article, request.user, form.cleaned_data["hours"])
+        except workflow.Refused as refused:
+            self.message_user(request, str(refused), messages.ERROR)
         else:
-            expires_at = timezone.now() + timedelta(hours=form.cleaned_data["hours"])
-            link = PreviewLink.objects.create(article=article, created_by=request.user, expires_at=expires_at)
             self.message_user(
                 request, f"Đã tạo liên kết xem trước: {request.build_absolute_uri(link.get_absolute_url())}"
             )
@@ -59,8 +56,6 @@ class ShareLinksMixin:
     @method_decorator(require_POST)
     def revoke_share_view(self, request, object_id, link_id):
         article = article_for(self, request, object_id, workflow.may_share)
-        link = get_object_or_404(article.preview_links, pk=link_id)
-        link.revoked_at = timezone.now()
-        link.save(update_fields=["revoked_at"])
+        workflow.revoke_share(get_object_or_404(article.preview_links, pk=link_id), request.user)
         self.message_user(request, "Đã thu hồi liên kết xem trước; nó không còn mở được nữa.")
         return self._back_to_links(article)

@@ -17,11 +17,13 @@ The keys (docs/CACHING.md has the table, with why):
   bylines, feeds).
 - ``article:<id>``: its page, and every page printing its card (lists, related boxes). Purged by any write of the
   article while it is, was or is to be published.
-- ``front``, ``lists``: the site's list, its first page and the others. ``section:<id>``: the section's lists, and the
-  pages of its articles (their related box). ``author:<id>``: the author's lists. Purged when an article joins,
-  leaves or moves along them (``fields.PLACEMENT`` changed, a row created or deleted), by its section and author
-  before and after.
+- ``front``, ``lists``: the site's list, its first page and the others (``lists`` also the API's lists of articles and
+  of authors). ``section:<id>``: the section's lists, and the pages of its articles (their related box).
+  ``author:<id>``: the author's lists. Purged when an article joins, leaves or moves along them (``fields.PLACEMENT``
+  changed, a row created or deleted), by its section and author before and after.
 - ``feeds``, ``sitemaps``: every feed, every sitemap. Purged by any write of a published or scheduled article.
+- ``corrections``: /corrections/ and its feed. Purged by any write of a correction (which also purges its article's
+  pages and the feeds).
 
 A draft saved, before and after, touches nothing: no reader saw it or will see it by the clock.
 """
@@ -32,11 +34,11 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
 
 from articles import fields
-from articles.models import Article
+from articles.models import Article, Correction, Takedown
 from articles.pagecache import purges
 
 ALL = purges.ALL
-FRONT, LISTS, FEEDS, SITEMAPS = "front", "lists", "feeds", "sitemaps"
+FRONT, LISTS, FEEDS, SITEMAPS, CORRECTIONS = "front", "lists", "feeds", "sitemaps", "corrections"
 
 
 def article_key(pk):
@@ -61,22 +63,45 @@ def _article_page(context):
     return own + [section_key(article.section_id), *_cards(context["related"])] if article.section_id else own
 
 
-# What each cached view's page shows, from its template context (None for feeds and other plain responses).
-# tests/test_edge_labels.py checks that every view in policy.CACHED_VIEWS is here; a view missing from it is never
-# kept by the edge.
+def _api_articles(data):
+    return [article_key(item["id"]) for item in data["results"]]
+
+
+# What each cached view's response shows: from its template context (`context_data`), the API's from the data it
+# returns (`data`), feeds and the rest from nothing but their kind. tests/test_edge_labels.py checks that every view
+# in policy.CACHED_VIEWS is here; a view missing from it is never kept by the edge.
 LABELS = {
-    "articles:index": lambda c: [FRONT if c["page_obj"].number == 1 else LISTS, *_cards(c["articles"])],
-    "articles:section": lambda c: [section_key(c["section"].pk), *_cards(c["articles"])],
-    "articles:author": lambda c: [author_key(c["author"].pk), *_cards(c["articles"])],
-    "articles:detail": _article_page,
-    "articles:feed": lambda c: [FEEDS],
-    "articles:feed_atom": lambda c: [FEEDS],
-    "articles:section_feed": lambda c: [FEEDS],
-    "articles:section_feed_atom": lambda c: [FEEDS],
-    "robots": lambda c: [],
-    "sitemap_index": lambda c: [SITEMAPS],
-    "sitemap": lambda c: [SITEMAPS],
-    "sitemap_news": lambda c: [SITEMAPS],
+    "articles:index": lambda r: [
+        FRONT if r.context_data["page_obj"].number == 1 else LISTS,
+        *_cards(r.context_data["articles"]),
+    ],
+    "articles:section": lambda r: [section_key(r.context_data["section"].pk), *_cards(r.context_data["articles"])],
+    "articles:author": lambda r: [author_key(r.context_data["author"].pk), *_cards(r.context_data["articles"])],
+    "articles:detail": lambda r: _article_page(r.context_data),
+    "articles:feed": lambda r: [FEEDS],
+    "articles:feed_atom": lambda r: [FEEDS],
+    "articles:section_feed": lambda r: [FEEDS],
+    "articles:section_feed_atom": lambda r: [FEEDS],
+    "articles:corrections": lambda r: [
+        CORRECTIONS,
+        *(article_key(correction.article_id) for correction in r.context_data["corrections"]),
+    ],
+    "articles:corrections_feed": lambda r: [CORRECTIONS, FEEDS],
+    "robots": lambda r: [],
+    "sitemap_index": lambda r: [SITEMAPS],
+    "sitemap": lambda r: [SITEMAPS],
+    "sitemap_news": lambda r: [SITEMAPS],
+    # The API (articles/api/): lists of articles of any filter are purged as the site's list is; its authors are those
+    # with a visible article, a set any publication or take-down may change; sections change only with a section.
+    "api:index": lambda r: [],
+    "api:article-list": lambda r: [LISTS, *_api_articles(r.data)],
+    "api:article-detail": lambda r: [article_key(r.data["id"])],
+    "api:section-list": lambda r: [],
+    "api:section-detail": lambda r: [],
+    "api:author-list": lambda r: [LISTS],
+    "api:author-detail": lambda r: [LISTS],
+    "api:schema": lambda r: [],
+    "api:docs": lambda r: [],
 }
 
 
@@ -85,7 +110,7 @@ def page_keys(request, response):
     label = LABELS.get(request.resolver_match.view_name)
     if label is None:
         return None
-    return " ".join(dict.fromkeys([ALL, *label(getattr(response, "context_data", None))]))
+    return " ".join(dict.fromkeys([ALL, *label(response)]))
 
 
 class Edge:
@@ -119,13 +144,23 @@ def touched(changes):
         return {ALL}
     keys = set()
     for change in changes:
-        if not isinstance(change.instance, Article):
+        instance = change.instance
+        if isinstance(instance, Article):
+            keys |= _article_touched(change)
+        elif isinstance(instance, Correction):
+            # Shown on its article's page (and the API's), on /corrections/ and its feed, and in the feeds' items.
+            keys |= {article_key(instance.article_id), CORRECTIONS, FEEDS}
+        elif isinstance(instance, Takedown):
+            # Its article's status changes in the same act (workflow.take_down, reinstate), which purges the rest.
+            keys.add(article_key(instance.article_id))
+        else:
             return {ALL}
-        keys |= _article_touched(change)
     return keys
 
 
 def _article_touched(change):
+    if change.stored is None and not (change.created or change.deleted):
+        return {ALL}  # saved without Article.save(): where it was listed is unknown
     columns = fields.placement_columns()
     now = {column: getattr(change.instance, column) for column in columns}
     before, after = (now, None) if change.deleted else (None if change.created else change.stored, now)

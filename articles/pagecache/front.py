@@ -6,7 +6,7 @@ import time
 from django.http import HttpResponse
 
 from articles.pagecache.local import here
-from articles.pagecache.policy import CONDITIONAL_HEADERS, must_revalidate
+from articles.pagecache.policy import PER_REQUEST_HEADERS, must_revalidate
 
 
 class PageCacheApp:
@@ -14,8 +14,9 @@ class PageCacheApp:
 
     A hit costs reading the stamp from the shared cache, and no Django request at all: no session, no URL resolving,
     no template, no SQL. Everything else goes on to Django: misses (then ``PageCacheMiddleware`` stores the page),
-    conditional requests (``ConditionalGetMiddleware`` answers them), logged-in users, and anything that is not a
-    reader's GET or HEAD. `hit_headers(environ)` gives headers a hit adds to the stored ones (the project's request id).
+    conditional requests (``ConditionalGetMiddleware`` answers them), cross-origin ones (``CorsMiddleware`` adds their
+    headers), logged-in users, and anything that is not a reader's GET or HEAD. `hit_headers(environ)` gives headers a
+    hit adds to the stored ones (the project's request id).
     """
 
     def __init__(self, application, hit_headers=lambda environ: []):
@@ -25,7 +26,7 @@ class PageCacheApp:
     def __call__(self, environ, start_response):
         local = here()
         key = local.rules.page_key(environ)
-        if key is not None and environ.keys().isdisjoint(CONDITIONAL_HEADERS):
+        if key is not None and environ.keys().isdisjoint(PER_REQUEST_HEADERS):
             stamp, page = local.pages.lookup(key)
             if page is not None:
                 start_response("200 OK", [*page[2], *local.edge.lifetime(stamp), *self.hit_headers(environ)])

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.utils.cache import cc_delim_re, patch_cache_control
 
 from articles import pagination
+from articles.api import filters as api_filters
 from articles.pagecache import build
 from articles.pagecache.keys import PAGE_KEY_PREFIX
 
@@ -25,20 +26,39 @@ CACHED_VIEWS = {
     "articles:feed_atom": set(),
     "articles:section_feed": set(),
     "articles:section_feed_atom": set(),
+    "articles:corrections": {"page"},
+    "articles:corrections_feed": set(),
     "robots": set(),
     "sitemap_index": set(),
     "sitemap": {"p"},
     "sitemap_news": {"p"},
+    # The API (articles/api/): a list's page is its filters and cursor. `updated_since` is not kept: each app syncs
+    # from a moment of its own, so each such URL would be read once. Search is not kept, as on the site.
+    "api:index": set(),
+    "api:article-list": set(api_filters.ArticleFilters._declared_fields) - {"updated_since"},
+    "api:article-detail": set(),
+    "api:section-list": set(),
+    "api:section-detail": set(),
+    "api:author-list": set(),
+    "api:author-detail": set(),
+    "api:schema": set(),
+    # The page only: its script (?script) holds a CSRF token for Swagger UI's "try it out", so it is per reader.
+    "api:docs": set(),
 }
 
 # A stored response may vary only on these request headers: cookies (pages are stored for requests without a
-# session only) and the language (the site has one).
-HARMLESS_VARY = {"cookie", "accept-language"}
+# session only), the language (the site has one), and the origin: the API's CORS headers are added per request by
+# CorsMiddleware, outside the page cache, so a stored response holds none, and a request with an Origin header is
+# handed to Django (PER_REQUEST_HEADERS) to get its own.
+HARMLESS_VARY = {"cookie", "accept-language", "origin"}
 
 # Request headers that make a request conditional: answered by ConditionalGetMiddleware inside Django.
 CONDITIONAL_HEADERS = frozenset(
     {"HTTP_IF_NONE_MATCH", "HTTP_IF_MODIFIED_SINCE", "HTTP_IF_MATCH", "HTTP_IF_UNMODIFIED_SINCE"}
 )
+# Requests whose answer Django's outer middleware completes: the conditional ones (a 304) and cross-origin ones (the
+# CORS headers). The WSGI front hands them on; PageCacheMiddleware still answers them from the cache.
+PER_REQUEST_HEADERS = CONDITIONAL_HEADERS | {"HTTP_ORIGIN"}
 
 
 class Rules:

@@ -2,7 +2,7 @@
 
 from django import template
 
-from articles import formatting
+from articles import audit, formatting
 from articles.admin.start_page import start_page as start_page_lists
 
 register = template.Library()
@@ -23,3 +23,9 @@ def when(moment, detail=""):
 @register.filter
 def display_name(user):
     return formatting.display_name(user) if user else ""
+
+
+@register.filter
+def audit_changes(entry):
+    """`{{ entry|audit_changes }}`: what an audit log row says changed, as people read it."""
+    return audit.describe(entry)

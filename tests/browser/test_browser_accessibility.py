@@ -12,6 +12,7 @@ PUBLIC_PAGES = [
     "/authors/thanh-thy/",
     "/sections/xay-dung-dang/",
     "/search/?q=tinh+than+trach+nhiem",
+    "/corrections/",
 ]
 
 # Serious or critical findings on the admin's add-article page that come from Django's own widgets, with the elements

@@ -21,17 +21,18 @@ def hides(edge, path, text):
 
 def test_an_edit_saved_on_one_instance_is_what_the_next_reader_gets_through_varnish(edge):
     """The editor saves on instance A; through Varnish (either instance answering) the article page, the front page
-    and the section's list show the new headline within a second, while a page of another section stays in Varnish."""
+    and the API's article show the new headline within a second, while a page of another section stays in Varnish."""
     article = edge.make_article(headline("Sửa tại máy A"), section="Thời sự")
     elsewhere = edge.make_article(headline("Chuyên mục khác"), section="Kinh tế")
-    for path in (article["url"], "/", elsewhere["url"]):
+    api = "/api/v1" + article["url"]
+    for path in (article["url"], "/", api, elsewhere["url"]):
         edge.warm(path)
     new = headline("Tiêu đề mới")
 
     saved = edge.save_in_admin(0, article["pk"], headline=new)
 
     assert saved.status == 302, saved.text[:500]
-    for path in (article["url"], "/"):
+    for path in (article["url"], "/", api):
         edge.until(shows(edge, path, new), NEXT_READER, f"{path} shows the edit")
     assert edge.get(elsewhere["url"]).headers["x-cache"] == "hit"
 
@@ -51,6 +52,24 @@ def test_publishing_and_unpublishing_in_the_form_show_through_varnish(edge):
     assert edge.save_in_admin(0, draft["pk"], status="draft").status == 302
     edge.until(hides(edge, "/", draft["headline"]), NEXT_READER, "the unpublished article leaves the front page")
     assert edge.get(draft["url"]).status == 404
+
+
+def test_a_takedown_and_a_reinstatement_show_through_varnish(edge):
+    """Taken down on order on instance A, the article answers 410 through Varnish and leaves the front page within a
+    second; reinstated on instance B, it is back on both."""
+    article = edge.make_article(headline("Gỡ theo yêu cầu"), section="Thời sự")
+    for path in ("/", article["url"]):
+        edge.warm(path)
+    reason = {"reason": "Theo văn bản yêu cầu."}
+
+    assert edge.admin_post(0, f"{edge.ADMIN}{article['pk']}/go-bai/", reason).status == 302
+    edge.until(lambda: edge.get(article["url"]).status == 410, NEXT_READER, "the article answers 410")
+    edge.until(hides(edge, "/", article["headline"]), NEXT_READER, "the article leaves the front page")
+
+    edge.warm("/")
+    assert edge.admin_post(1, f"{edge.ADMIN}{article['pk']}/dua-tro-lai/", reason).status == 302
+    edge.until(lambda: edge.get(article["url"]).status == 200, NEXT_READER, "the article is back")
+    edge.until(shows(edge, "/", article["headline"]), NEXT_READER, "the article is back on the front page")
 
 
 def test_a_bulk_publish_shows_through_varnish(edge):

@@ -4,21 +4,24 @@ from django.contrib.auth.models import Group
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.models import Author
-from articles.workflow import EDITORS, REPORTERS
+from articles.workflow import EDITORS, EDITORS_IN_CHIEF, REPORTERS
 
 DEMO_EDITOR = {"username": "bientap", "password": "newsroom-demo"}
 DEMO_REPORTER = {"username": "phongvien", "password": "newsroom-demo"}
+DEMO_EDITOR_IN_CHIEF = {"username": "tongbientap", "password": "newsroom-demo"}
 DEMO_REPORTER_BYLINE = "PHÓNG VIÊN DEMO"
 
 
 class Command(BaseCommand):
     help = (
-        "Tạo tài khoản demo: một biên tập viên và một phóng viên (chỉ khi DEBUG bật — không bao giờ trên máy chủ thật)."
+        "Tạo tài khoản demo: một tổng biên tập, một biên tập viên và một phóng viên (chỉ khi DEBUG bật — không bao giờ "
+        "trên máy chủ thật)."
     )
 
     def handle(self, *args, **options):
         if not settings.DEBUG:
             raise CommandError("Từ chối tạo tài khoản demo khi DEBUG tắt: mật khẩu demo được công bố trong README.")
+        self.account(DEMO_EDITOR_IN_CHIEF, EDITORS_IN_CHIEF, "tổng biên tập")
         self.account(DEMO_EDITOR, EDITORS, "biên tập")
         reporter = self.account(DEMO_REPORTER, REPORTERS, "phóng viên")
         # The reporter's byline is linked to the account, so the articles signed with it count as theirs.
@@ -29,7 +32,7 @@ class Command(BaseCommand):
         user.is_staff = True
         user.set_password(credentials["password"])
         user.save()
-        # The role comes from the group alone (made by migration 0004), so the demo shows what a real account gets.
+        # The role comes from the group alone (migrations 0004 and 0009): the demo shows what a real account gets.
         user.user_permissions.clear()
         user.groups.set([Group.objects.get(name=group_name)])
         verb = "Đã tạo" if created else "Đã đặt lại"

@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0007_slugs_as_made_and_publish_time_help"),
+        ("articles", "0009_editor_in_chief_and_correction_roles"),
     ]
 
     operations = [

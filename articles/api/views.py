@@ -1,0 +1,224 @@
+"""The API's views: thin, one per endpoint. Every article comes from ``Article.objects.published()`` (an article by its
+slug from ``articles/reading.py``, as the article page gets it); what each response holds is ``serializers.py``, the
+query parameters ``filters.py``."""
+
+from django.http import HttpResponsePermanentRedirect
+from django.utils.cache import patch_vary_headers
+from django.utils.http import http_date
+from drf_spectacular.renderers import OpenApiJsonRenderer
+from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
+from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
+from rest_framework.response import Response
+from rest_framework.utils.urls import replace_query_param
+from rest_framework.views import APIView
+
+from articles import search
+from articles.api import errors, filters, pagination, queries, serializers
+from articles.api.errors import NOT_FOUND, Error, Missing
+from articles.links import fixed_url, slug_url
+from articles.models import Article, Author, Section
+from articles.reading import Gone, Moved, article_for_reader
+
+REFUSED = {
+    400: OpenApiResponse(Error, description="Tham số không hợp lệ."),
+    429: OpenApiResponse(Error, description="Quá nhiều yêu cầu: thử lại sau Retry-After giây."),
+}
+MISSING = {404: OpenApiResponse(Error, description="Không có, hoặc chưa xuất bản.")}
+
+
+class ApiView(APIView):
+    """What every endpoint shares: its query parameters checked (`parameters`, a serializer of filters.py), after the
+    rate limit; and `Vary: Origin`, since CorsMiddleware answers each origin differently (docs/API.md, "CORS")."""
+
+    parameters = filters.NoParameters
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)
+        # After the rate limit; and only for a method the view answers, so a POST gets its 405 whatever it sends.
+        method = request.method.lower()
+        if method in self.http_method_names and hasattr(self, method):
+            self.params = filters.read(self.parameters, request.query_params)
+
+    def finalize_response(self, request, response, *args, **kwargs):
+        response = super().finalize_response(request, response, *args, **kwargs)
+        patch_vary_headers(response, ("Origin",))
+        return response
+
+    def link(self, **changes):
+        """This request's absolute URL with `changes` made to its query string."""
+        url = self.request.build_absolute_uri()
+        for name, value in changes.items():
+            url = replace_query_param(url, name, value)
+        return url
+
+
+class Index(ApiView):
+    @extend_schema(
+        operation_id="index",
+        summary="Các địa chỉ của API",
+        description="Địa chỉ tuyệt đối của từng phần của API.",
+        responses={200: OpenApiResponse(dict), **REFUSED},
+    )
+    def get(self, request):
+        names = ("article-list", "section-list", "author-list", "search", "schema", "docs")
+        return Response({name: request.build_absolute_uri(fixed_url(f"api:{name}")) for name in names})
+
+
+class ArticleList(ApiView):
+    parameters = filters.ArticleFilters
+
+    @extend_schema(
+        operation_id="articles_list",
+        summary="Bài đã xuất bản, mới nhất trước",
+        description=(
+            "Theo trang, mới nhất trước; `next` là trang sau (null ở trang cuối). Đồng bộ: gửi `updated_since` là lúc "
+            "đồng bộ lần trước, đọc hết các trang."
+        ),
+        parameters=[filters.ArticleFilters],
+        responses={200: serializers.ArticlePage, **REFUSED},
+    )
+    def get(self, request):
+        links = serializers.Links.of(request)
+        narrowed_by = filters.narrowing(self.params)
+        found, after = queries.page(narrowed_by, self.params.get("cursor"), self.params["page_size"])
+        return Response(
+            {
+                "next": self.link(cursor=after.token()) if after else None,
+                "results": [serializers.ArticleSummary.shape(article, links) for article in found],
+            }
+        )
+
+
+class ArticleDetail(ApiView):
+    @extend_schema(
+        operation_id="articles_detail",
+        summary="Một bài, trọn vẹn",
+        description=(
+            "Bài chưa xuất bản hoặc không có: 404. Bài đã bị gỡ: 410. Đường dẫn cũ của bài: 301 tới địa chỉ hiện tại."
+        ),
+        responses={
+            200: serializers.ArticleDetail,
+            301: OpenApiResponse(description="Đường dẫn cũ của bài: Location là địa chỉ hiện tại."),
+            **MISSING,
+            410: OpenApiResponse(errors.TakenDown, description="Bài đã bị tòa soạn gỡ xuống."),
+            **REFUSED,
+        },
+    )
+    def get(self, request, slug):
+        try:
+            article = article_for_reader(slug)
+        except Moved as moved:
+            return HttpResponsePermanentRedirect(slug_url("api:article-detail", moved.article.slug))
+        except Gone as gone:
+            return Response(errors.TakenDown.shape(gone.takedown), status=410)
+        response = Response(serializers.ArticleDetail.shape(article, serializers.Links.of(request)))
+        response["Last-Modified"] = http_date(article.modified_at.timestamp())
+        return response
+
+
+def every_section():
+    """Every section, in the menu's order: the site's menu shows them all."""
+    return Section.objects.only("name", "slug")
+
+
+def bylined_authors():
+    """The authors whose name is on at least one article readers see; a byline only on drafts is not shown."""
+    return Author.objects.showing_articles().only("name", "slug").order_by("name", "pk")
+
+
+class OwnerList(ApiView):
+    """Sections or authors (`owners`, a function giving the queryset), all in one response: a few dozen sections, a
+    few hundred bylines."""
+
+    owners = None
+
+    @extend_schema(description="Tất cả trong một lần trả lời.", responses={200: serializers.OwnerList, **REFUSED})
+    def get(self, request):
+        links = serializers.Links.of(request)
+        return Response({"results": [serializers.Owner.shape(owner, links) for owner in self.owners()]})
+
+
+class OwnerDetail(ApiView):
+    """One of `owners` by its slug; 404 with `missing` for any other slug."""
+
+    owners = None
+    missing = None
+
+    @extend_schema(description="Theo đường dẫn (slug).", responses={200: serializers.Owner, **MISSING, **REFUSED})
+    def get(self, request, slug):
+        owner = self.owners().filter(slug=slug).first()
+        if owner is None:
+            raise Missing(self.missing)
+        return Response(serializers.Owner.shape(owner, serializers.Links.of(request)))
+
+
+@extend_schema_view(get=extend_schema(operation_id="sections_list", summary="Các chuyên mục, theo thứ tự của menu"))
+class SectionList(OwnerList):
+    owners = staticmethod(every_section)
+
+
+@extend_schema_view(get=extend_schema(operation_id="sections_detail", summary="Một chuyên mục"))
+class SectionDetail(OwnerDetail):
+    owners = staticmethod(every_section)
+    missing = "Không có chuyên mục này."
+
+
+@extend_schema_view(get=extend_schema(operation_id="authors_list", summary="Các tác giả có bài đã xuất bản, theo tên"))
+class AuthorList(OwnerList):
+    owners = staticmethod(bylined_authors)
+
+
+@extend_schema_view(get=extend_schema(operation_id="authors_detail", summary="Một tác giả"))
+class AuthorDetail(OwnerDetail):
+    owners = staticmethod(bylined_authors)
+    missing = "Không có tác giả này, hoặc tác giả chưa có bài xuất bản."
+
+
+class Search(ApiView):
+    parameters = filters.SearchQuery
+
+    @extend_schema(
+        operation_id="search",
+        summary="Tìm bài, như ô tìm kiếm của trang",
+        description="Bài có mọi từ của `q`, bài có từ ở tiêu đề trước, rồi mới nhất trước; tối đa 1.000 bài.",
+        parameters=[filters.SearchQuery],
+        responses={200: serializers.SearchPage, **REFUSED},
+    )
+    def get(self, request):
+        query = search.clean_query(self.params["q"])
+        results = Article.objects.published().summaries().search(query)
+        links = serializers.Links.of(request)
+        number, size = self.params["page"], pagination.PAGE_SIZE
+        found = results[(number - 1) * size : number * size]
+        return Response(
+            {
+                "query": query,
+                "count": results.count(),
+                "capped": results.capped,
+                "next": self.link(page=number + 1) if number * size < results.count() else None,
+                "results": [serializers.ArticleSummary.shape(article, links) for article in found],
+            }
+        )
+
+
+class Nowhere(ApiView):
+    """Any other path under the API: a JSON 404 (not the site's HTML page), whatever the method."""
+
+    def initial(self, request, *args, **kwargs):
+        super().initial(request, *args, **kwargs)  # counted, like every request
+        raise Missing(NOT_FOUND)
+
+
+class Schema(SpectacularAPIView):
+    """The OpenAPI 3 schema, as JSON only (one representation: no Vary: Accept, so the page cache keeps it)."""
+
+    renderer_classes = [OpenApiJsonRenderer]
+
+
+class Docs(SpectacularSwaggerSplitView):
+    """Swagger UI from this site's static files; its start-up script is a second request to this view (`?script`),
+    never an inline script, so the page works under the site's Content-Security-Policy and is cached like a page."""
+
+    url_name = "api:schema"
+    template_name = "api/docs.html"
+    title = "Newsroom API"
