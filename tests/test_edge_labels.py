@@ -29,7 +29,7 @@ pytestmark = pytest.mark.django_db
 def site():
     """21 published articles of section A (two list pages) and one of section B, by one author (of two); `newest`
     first."""
-    a, b, author = make_section("Kinh tế"), make_section("Văn hóa"), make_author("THANH THY")
+    a, b, author = make_section("Kinh tế"), make_section("Văn hóa"), make_author("HẢI ĐĂNG")
     second_author = make_author("HOÀNG LAN")
     now = timezone.now()
     articles = [
