@@ -45,7 +45,8 @@ def site_env(workdir):
 
 @pytest.fixture(scope="session")
 def edge_workdir(tmp_path_factory):
-    """A migrated database with the sections the tests use, and production's static files (collectstatic)."""
+    """A migrated database, and production's static files (collectstatic into STATIC_ROOT, as `make serve` does: the
+    instances run with DEBUG off)."""
     if not shutil.which("varnishd"):
         pytest.fail("varnishd is missing: `make test` installs Debian's varnish and varnish-modules.", pytrace=False)
     workdir = tmp_path_factory.mktemp("edge")
