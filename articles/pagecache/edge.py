@@ -12,9 +12,9 @@ what it shows, and drops them by label when a write changes what they show. docs
 
 The keys (docs/CACHING.md has the table, with why):
 
-- ``all``: every labelled page. Purged by a write whose reach cannot be told (``queryset.update()``, ``bulk_update()``,
-  a raw save, ``migrate``), and by any write of a section (the menu is on every page) or an author (names on cards,
-  bylines, feeds).
+- ``all``: every labelled page. Purged by a write whose reach cannot be told (``queryset.update()`` of a placement
+  column or of many rows, ``bulk_update()``, a raw save, ``migrate``), and by any write of a section (the menu is on
+  every page) or an author (names on cards, bylines, feeds).
 - ``article:<id>``: its page, and every page printing its card (lists, related boxes). Purged by any write of the
   article while it is, was or is to be published.
 - ``front``, ``lists``: the site's list, its first page and the others (``lists`` also the API's lists of articles and
