@@ -259,7 +259,7 @@ def test_an_update_that_moves_no_article_purges_its_articles_pages_only(
     site, purged, django_capture_on_commit_callbacks, editor
 ):
     """queryset.update() of anything but where articles are listed (a headline from a shell, a correction's time)
-    names its rows: their pages, the feeds and sitemaps, as their edit in place would; a correction adds /corrections/."""
+    names its rows: their pages, the feeds and sitemaps, as their edit in place would; a correction adds its list."""
     with django_capture_on_commit_callbacks(execute=True):
         Article.objects.filter(pk__in=[site.newest.pk, site.other.pk]).update(headline="Sửa bằng update()")
     assert purged == [{f"article:{site.newest.pk}", f"article:{site.other.pk}", "feeds", "sitemaps"}]
