@@ -29,12 +29,10 @@ run: $(VENV)/.runtime-installed
 	$(PY) manage.py demo_accounts
 	$(PY) manage.py runserver $(HOST):$(PORT)
 
-# Production-like: DEBUG off, static files collected (hashed, compressed) and served by WhiteNoise, gunicorn with
-# WEB_CONCURRENCY workers (default 2). Needs DJANGO_SECRET_KEY. HTTP is redirected to HTTPS unless DJANGO_HTTPS=0
-# (plain-HTTP trials on this machine). Every variable: .env.example and docs/DEPLOYMENT.md.
-# gunicorn's access log only with NEWSROOM_ACCESS_LOG=1: a line per request costs a worker more CPU than answering
-# a cached page (docs/CACHING.md), and the proxy in front usually logs access anyway. Errors are always logged.
-WEB_CONCURRENCY ?= 2
+# Production-like: DEBUG off, static files collected (hashed, compressed) and served by WhiteNoise, gunicorn as
+# newsroom/gunicorn.conf.py says (WEB_CONCURRENCY processes, default 2, of 8 threads; NEWSROOM_ACCESS_LOG=1 for the
+# access log). Needs DJANGO_SECRET_KEY. HTTP is redirected to HTTPS unless DJANGO_HTTPS=0 (plain-HTTP trials on this
+# machine). Every variable: .env.example and docs/DEPLOYMENT.md.
 serve: export DJANGO_DEBUG = 0
 serve: $(VENV)/.runtime-installed
 	@if [ -z "$${DJANGO_SECRET_KEY:-}" ]; then \
@@ -44,8 +42,7 @@ serve: $(VENV)/.runtime-installed
 	fi
 	$(PY) manage.py collectstatic --noinput --verbosity 0
 	$(PY) manage.py migrate --noinput
-	exec $(VENV)/bin/gunicorn newsroom.wsgi --bind $(HOST):$(PORT) --workers $(WEB_CONCURRENCY) \
-		$(if $(filter 1,$(NEWSROOM_ACCESS_LOG)),--access-logfile -) --error-logfile - --no-control-socket
+	exec $(VENV)/bin/gunicorn -c newsroom/gunicorn.conf.py newsroom.wsgi --bind $(HOST):$(PORT)
 
 # The edge on this machine (docs/DEPLOYMENT.md, "Varnish in front"): Varnish on EDGE_PORT in front of two gunicorn
 # instances on EDGE_APP_PORTS, both on this machine's PostgreSQL (database newsroom_edge, made when missing, with the

@@ -1,6 +1,6 @@
 from django.apps import AppConfig
 from django.core.signals import setting_changed
-from django.db.models.signals import post_delete, post_init, post_migrate, post_save
+from django.db.models.signals import post_delete, post_init, post_migrate, post_save, pre_save
 
 
 class ArticlesConfig(AppConfig):
@@ -11,7 +11,11 @@ class ArticlesConfig(AppConfig):
     def ready(self):
         """Every receiver of the app is connected here, and nowhere by importing a module."""
         from articles import pagecache, renditions, revisions, search, signals, templating, workflow
-        from articles.models import Article
+        from articles.models import Article, clean_text_fields
+
+        # Every text field of every model of the app, later ones included, is cleaned on save (articles/text.py).
+        for model in self.get_models():
+            pre_save.connect(clean_text_fields, sender=model, dispatch_uid=f"articles.clean_text.{model.__name__}")
 
         # Whoever writes what readers see (or migrates), the content changed: the page cache listens, then the edge.
         # In this order: after a commit, the page cache's new stamp is written before Varnish is purged, so that what

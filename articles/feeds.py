@@ -1,10 +1,17 @@
-"""RSS 2.0 and Atom feeds: the 20 newest visible articles of the whole site, or of one section."""
+"""RSS 2.0 and Atom feeds: the 20 newest visible articles of the whole site, or of one section.
+
+Every text we print is plain text (the headline, the lead, names), but feed readers take some feed elements for HTML:
+RSS says nothing of its texts' type and readers render titles and descriptions as HTML; Atom's titles are typed text
+and its summary is written `type="html"` (by Django). Each of those is escaped as HTML where it is read as HTML, so a
+lead that reads `<img src=x onerror=…>` stays words in every reader, as it does on our pages.
+"""
 
 from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.html import escape
 
 from articles.models import Article, Correction, Section
 
@@ -13,16 +20,26 @@ class LatestFeed(Feed):
     """The whole site; `SectionFeed` passes a section to every method below."""
 
     language = "vi"
+    # Whether readers take this format's titles for HTML (RSS) or for text (Atom).
+    titles_are_html = True
+
+    def as_title(self, text):
+        return escape(text) if self.titles_are_html else text
 
     def title(self, section=None):
-        return f"{section.name} — {settings.SITE_NAME}" if section else f"{settings.SITE_NAME} — Tin mới nhất"
+        return self.as_title(
+            f"{section.name} — {settings.SITE_NAME}" if section else f"{settings.SITE_NAME} — Tin mới nhất"
+        )
 
-    def description(self, section=None):
+    def about(self, section=None):
         where = f"chuyên mục {section.name} trên {settings.SITE_NAME}" if section else settings.SITE_NAME
         return f"20 bài mới nhất của {where}."
 
-    def subtitle(self, section=None):  # Atom's name for the description
-        return self.description(section)
+    def description(self, section=None):  # RSS: read as HTML
+        return escape(self.about(section))
+
+    def subtitle(self, section=None):  # Atom's description: text
+        return self.about(section)
 
     def link(self, section=None):
         return section.get_absolute_url() if section else reverse("articles:index")
@@ -45,10 +62,11 @@ class LatestFeed(Feed):
         return feed
 
     def item_title(self, article):
-        return article.headline
+        return self.as_title(article.headline)
 
     def item_description(self, article):
-        return article.lead
+        # RSS's description and Atom's summary (type="html") are both read as HTML.
+        return escape(article.lead)
 
     def item_pubdate(self, article):
         return article.published_at
@@ -71,8 +89,13 @@ class LatestFeed(Feed):
         return [Enclosure(photo.largest.url, str(photo.largest.size), photo.largest.type)] if photo else []
 
 
-class LatestAtomFeed(LatestFeed):
+class AtomFeed:
     feed_type = Atom1Feed
+    titles_are_html = False
+
+
+class LatestAtomFeed(AtomFeed, LatestFeed):
+    pass
 
 
 class SectionFeed(LatestFeed):
@@ -80,8 +103,8 @@ class SectionFeed(LatestFeed):
         return get_object_or_404(Section, slug=slug)
 
 
-class SectionAtomFeed(SectionFeed):
-    feed_type = Atom1Feed
+class SectionAtomFeed(AtomFeed, SectionFeed):
+    pass
 
 
 class CorrectionFeed(Feed):
@@ -101,8 +124,8 @@ class CorrectionFeed(Feed):
     def items(self):
         return Correction.objects.published().select_related("article")[:20]
 
-    def item_title(self, correction):
-        return f"{correction.get_kind_display()}: {correction.article.headline}"
+    def item_title(self, correction):  # RSS: read as HTML, and a headline is plain text
+        return escape(f"{correction.get_kind_display()}: {correction.article.headline}")
 
     def item_description(self, correction):
         return correction.text  # sanitised as a note (articles/sanitize.py): plain text and links

@@ -9,11 +9,31 @@ read times in ISO 8601 with the offset (``iso``): ``<time datetime>``, Open Grap
 
 import functools
 
+from django.core.exceptions import ValidationError
 from django.utils import timezone
 
 DATE = "%d/%m/%Y"
 TIME = "%H:%M"
 SECONDS = "%H:%M:%S"
+
+# The years an article's times (publication, take-down) may fall in, inclusive, as typed: a date outside them is a
+# typo (01/01/0001), and the earliest cannot even be converted to UTC. The model's fields and the importer check it.
+FIRST_YEAR, LAST_YEAR = 1900, 2100
+
+
+def validate_newspaper_date(moment):
+    """Refuse, in Vietnamese, a date a newspaper cannot carry: its year (as typed) outside FIRST_YEAR to LAST_YEAR."""
+    if moment is not None and not FIRST_YEAR <= moment.year <= LAST_YEAR:
+        raise ValidationError(
+            "Ngày %(date)s nằm ngoài khoảng báo có thể đăng: từ năm %(first)s đến năm %(last)s.",
+            code="date_out_of_range",
+            # strftime's %Y does not pad year 1 to four digits on every platform.
+            params={
+                "date": f"{moment.day:02}/{moment.month:02}/{moment.year:04}",
+                "first": FIRST_YEAR,
+                "last": LAST_YEAR,
+            },
+        )
 
 
 def when(moment, *, seconds=False, date=True):

@@ -3,8 +3,13 @@
 ``validate_image(file)`` is used as the validator on ``Article.image``, by the CKEditor upload view
 (``articles/upload.py``) and by the importer. It trusts the bytes, never the file name or the declared content type:
 a file is accepted only if it is one of ``IMAGE_TYPES`` (JPEG, PNG, WebP, GIF) that Pillow can fully decode, at most
-``MAX_IMAGE_BYTES`` on disk and at most ``MAX_IMAGE_PIXELS`` in size (checked from the header, before any pixel is
-decoded).
+``MAX_IMAGE_BYTES`` on disk, at most ``MAX_IMAGE_PIXELS`` in size and at most ``MAX_ASPECT_RATIO`` times longer than
+wide or wider than tall (both checked from the header, before any pixel is decoded).
+
+The decode cost is bounded by those: Pillow holds at most 4 bytes a pixel, so decoding takes at most 160 MB; no side
+is longer than 20,000 pixels (40 MP at 10:1); and every rendition fits every format's limits (WebP's 16,383 pixels: the
+tallest rendition is 10 × its width of at most 1,280). A photo whose renditions still cannot be made is refused by the
+article's second validator, ``renditions.validate_renderable``.
 """
 
 import contextlib
@@ -20,6 +25,9 @@ from PIL import Image, UnidentifiedImageError
 
 MAX_IMAGE_BYTES = 10 * 1024 * 1024
 MAX_IMAGE_PIXELS = 40_000_000
+# The longer side at most this many times the shorter: a 1 × 40,000,000 strip is within the pixels, but no page can
+# show it and no format can hold its renditions.
+MAX_ASPECT_RATIO = 10
 
 # The image types accepted, the one list of them: Pillow's format name -> (the name people know it by, the extension
 # it is stored under, its content type). /media/ serves these content types and nothing else (newsroom/views.py).
@@ -44,7 +52,10 @@ MAX_MEGAPIXELS = MAX_IMAGE_PIXELS // 1_000_000
 _NAMES = [name for name, _, _ in IMAGE_TYPES.values()]
 ACCEPTED = f"{', '.join(_NAMES[:-1])} hoặc {_NAMES[-1]}"
 # The photo field's help text: what an editor may upload.
-HELP_TEXT = f"{ACCEPTED}; tối đa {MAX_MEGABYTES} MB và {MAX_MEGAPIXELS} megapixel."
+HELP_TEXT = (
+    f"{ACCEPTED}; tối đa {MAX_MEGABYTES} MB và {MAX_MEGAPIXELS} megapixel; "
+    f"cạnh dài không quá {MAX_ASPECT_RATIO} lần cạnh ngắn."
+)
 
 MESSAGES = {
     "empty": "Tệp ảnh rỗng (0 byte). Vui lòng chọn lại ảnh.",
@@ -52,6 +63,10 @@ MESSAGES = {
     "too_many_pixels": (
         "Ảnh quá lớn (%(width)s × %(height)s điểm ảnh, khoảng %(megapixels)s megapixel). "
         "Kích thước tối đa là %(max)s megapixel; vui lòng thu nhỏ ảnh trước khi tải lên."
+    ),
+    "too_elongated": (
+        "Ảnh quá dài hoặc quá hẹp (%(width)s × %(height)s điểm ảnh). Cạnh dài chỉ được gấp tối đa %(max)s lần cạnh "
+        "ngắn; vui lòng cắt ảnh trước khi tải lên."
     ),
     "svg": f"Không nhận ảnh SVG vì có thể chứa mã độc. Vui lòng dùng ảnh {ACCEPTED}.",
     "invalid_image": f"Tệp không phải là ảnh hợp lệ (tên tệp không quyết định định dạng). Chỉ nhận ảnh {ACCEPTED}.",
@@ -123,6 +138,8 @@ def _check_bytes(data):
                 megapixels=f"{width * height / 1_000_000:.0f}",
                 max=MAX_MEGAPIXELS,
             )
+        if max(width, height) > MAX_ASPECT_RATIO * min(width, height):
+            raise _error("too_elongated", width=width, height=height, max=MAX_ASPECT_RATIO)
         if image_format not in IMAGE_EXTENSIONS:
             raise _error("invalid_image")
         try:
@@ -148,7 +165,7 @@ def validate_image(file):
 
     ``file`` may be a Django UploadedFile, a FieldFile or any binary file object; afterwards it is at position 0
     (a FieldFile that had to be opened for the check is closed again). Error codes: empty, file_too_large,
-    too_many_pixels, svg, invalid_image, corrupt_image, unreadable.
+    too_many_pixels, too_elongated, svg, invalid_image, corrupt_image, unreadable.
 
     Returns the Pillow format name ("JPEG", "MPO", "PNG", "WEBP" or "GIF"); ``IMAGE_EXTENSIONS`` maps it to the
     extension to store the file under. Django ignores the return value when this runs as a field validator.

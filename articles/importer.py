@@ -14,7 +14,9 @@ The format, block by block (blocks are separated by blank lines; a line of only 
    capitals (``THANH THY``). Capital lines earlier in the text are ordinary paragraphs;
 7. boilerplate at the end (``Chia sẻ bài viết``, lines of spaces or no-break spaces), dropped.
 
-Text is normalised before anything else: byte-order mark dropped, CRLF/CR to LF, NFC. Within a block, every run of
+Text is normalised before anything else: byte-order mark dropped, then ``articles.text.clean_text`` (the rule every
+text field is saved by: CRLF/CR to LF, NFC, control characters such as Word's manual line break to spaces); a file
+holding NUL is refused as not text. Within a block, every run of
 whitespace (no-break spaces included) becomes one space. ``source_checksum`` is the SHA-256 of the normalised text,
 so the same article saved with CRLF, a BOM or in NFD counts as unchanged.
 
@@ -48,9 +50,11 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import DatabaseError, transaction
 
+from articles.formatting import validate_newspaper_date
 from articles.images import IMAGE_EXTENSIONS, validate_image
 from articles.models import Article, Author, Section
-from articles.text import fold
+from articles.renditions import validate_renderable
+from articles.text import clean_text, fold
 
 __all__ = [
     "MAX_FILE_BYTES",
@@ -84,8 +88,6 @@ _DATE_LINE = re.compile(r"(\d{1,2})/(\d{1,2})/(\d{4})\s*[-–—]?\s*(\d{1,2}):(
 # "Ảnh:" with a capital, at the start or after the caption's closing punctuation: "… 50 hình ảnh: …" in a first
 # paragraph is not a photo line. Greedy caption: the LAST such "Ảnh:" splits.
 _PHOTO_LINE = re.compile(r"(?P<caption>(?:.*[.!?…\"”)])?)\s*(?:Ảnh|ẢNH)\s*:\s*(?P<credit>.*)")
-# C0 controls other than tab/LF/CR: a sign of a binary file, and PostgreSQL refuses NUL in text.
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x0c\x0e-\x1f\x7f]")
 _INVISIBLE = str.maketrans("", "", "\u200b\ufeff")
 
 
@@ -139,11 +141,13 @@ def _decode(data: bytes) -> str:
             f"không phải văn bản UTF-8 (byte 0x{data[exc.start]:02X} không hợp lệ); hãy lưu lại tệp với mã UTF-8.",
             line,
         ) from exc
-    text = unicodedata.normalize("NFC", text.replace("\r\n", "\n").replace("\r", "\n"))
-    if control := _CONTROL.search(text):
-        line = text.count("\n", 0, control.start()) + 1
-        raise ImportFileError(f"ký tự điều khiển U+{ord(control.group()):04X}: có lẽ đây không phải tệp văn bản.", line)
-    return text
+    # NUL is the one control character no text file holds (UTF-16 text and binary files are full of it); every other
+    # is cleaned as the admin cleans what is pasted (articles/text.py), Word's manual line break included.
+    if (nul := text.find("\x00")) >= 0:
+        raise ImportFileError(
+            "ký tự điều khiển U+0000 (NUL): có lẽ đây không phải tệp văn bản.", text.count("\n", 0, nul) + 1
+        )
+    return clean_text(text)
 
 
 def _blocks(lines: list[str], first: int) -> list[_Block]:
@@ -173,9 +177,14 @@ def _parse_date(line: str, number: int) -> datetime:
         )
     day, month, year, hour, minute = map(int, match.groups())
     try:
-        return datetime(year, month, day, hour, minute, tzinfo=SOURCE_TZ)
+        moment = datetime(year, month, day, hour, minute, tzinfo=SOURCE_TZ)
     except ValueError as exc:
         raise ImportFileError(f"ngày giờ không tồn tại: «{shown}».", number) from exc
+    try:
+        validate_newspaper_date(moment)
+    except ValidationError as exc:
+        raise ImportFileError(" ".join(exc.messages), number) from exc
+    return moment
 
 
 def _is_byline(block: _Block) -> bool:
@@ -405,6 +414,7 @@ def read_image(path: str | Path) -> ImageData:
     try:
         with Path(path).open("rb") as file:
             image_format = validate_image(file)
+            validate_renderable(file)  # as the article's form does: a photo no page could show is refused
             data = file.read()
     except OSError as exc:
         raise ImportFileError(f"không đọc được ảnh {path} ({exc.strerror or exc}).") from exc

@@ -13,6 +13,7 @@ import pgtrigger
 from ckeditor_uploader.fields import RichTextUploadingField
 from django.conf import settings
 from django.core import signing
+from django.core.exceptions import ValidationError
 from django.db import models, transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Max, OuterRef, Q
 from django.db.models.functions import Coalesce, Greatest
@@ -21,11 +22,12 @@ from django.utils import timezone
 from django.utils.functional import cached_property
 
 from articles import fields, images, search, signals
+from articles.formatting import validate_newspaper_date
 from articles.images import ImageField
 from articles.links import slug_url
-from articles.renditions import Photo, make_renditions
+from articles.renditions import Photo, make_renditions, validate_renderable
 from articles.sanitize import clean_body, clean_note
-from articles.text import slugify, unique_slug, validate_slug
+from articles.text import clean_text, slugify, unique_slug, validate_slug
 
 
 class SlugField(models.SlugField):
@@ -38,12 +40,28 @@ class SlugField(models.SlugField):
         return models.CharField.formfield(self, **kwargs)
 
 
-def fill_slug(instance, source):
-    """Give `instance` a unique slug made from `source` if it has none; an existing slug never changes by itself."""
-    if not instance.slug:
-        taken = type(instance).objects.exclude(pk=instance.pk).filter
-        max_length = instance._meta.get_field("slug").max_length
-        instance.slug = unique_slug(source, lambda slug: taken(slug=slug).exists(), max_length=max_length)
+def fill_slug(instance, source, held=lambda slug: False):
+    """Give `instance` a unique slug made from `source` if it has none. An existing slug never changes by itself,
+    unless `held(slug)` says something else answers at that URL (an article's old URL): then it gets -2, -3 …"""
+    if instance.slug and not held(instance.slug):
+        return
+    taken = type(instance).objects.exclude(pk=instance.pk).filter
+    max_length = instance._meta.get_field("slug").max_length
+    instance.slug = unique_slug(
+        instance.slug or source, lambda slug: taken(slug=slug).exists() or held(slug), max_length=max_length
+    )
+
+
+def clean_text_fields(sender, instance, **kwargs):
+    """pre_save of every model of the app (ArticlesConfig.ready()): each text field holds text as ``text.clean_text``
+    says (no control character, NFC), whoever saves it — the admin, the importer, the shell, ``loaddata`` — so no feed
+    or sitemap can be broken by what Word pastes. Article.save() derives its slug and search columns before this runs;
+    both treat what it replaces as a space already, and the body's sanitiser cleans the text first."""
+    for field in instance._meta.concrete_fields:
+        if isinstance(field, models.CharField | models.TextField):
+            value = getattr(instance, field.attname)
+            if isinstance(value, str):
+                setattr(instance, field.attname, clean_text(value))
 
 
 # When a reader last saw an article change is the latest of these: its last edit, its publication (a scheduled article
@@ -133,6 +151,12 @@ class ArticleOwner(models.Model):
 
     def get_absolute_url(self):
         return slug_url(self.url_name, self.slug)
+
+    def clean(self):
+        # The form checks a unique name as it will be stored: "Thời\vsự" is saved as "Thời sự", so it must be refused
+        # as taken here, not fail as a duplicate in the database after the form said yes.
+        super().clean()
+        clean_text_fields(type(self), self)
 
 
 class Author(ArticleOwner):
@@ -296,6 +320,7 @@ class Article(models.Model):
         upload_to=article_image_path,
         blank=True,
         help_text=images.HELP_TEXT,
+        validators=[images.validate_image, validate_renderable],
     )
     image_caption = models.CharField("chú thích ảnh", max_length=500, blank=True)
     image_credit = models.CharField(
@@ -325,11 +350,13 @@ class Article(models.Model):
             "Một thời điểm trong tương lai nghĩa là hẹn giờ xuất bản. Xuất bản một bản nháp mà không sửa ô này "
             "thì bài mang thời điểm lúc lưu."
         ),
+        validators=[validate_newspaper_date],
     )
     unpublish_at = models.DateTimeField(
         "gỡ bài lúc",
         null=True,
         blank=True,
+        validators=[validate_newspaper_date],
         help_text="Không bắt buộc. Từ thời điểm này bài tự ẩn khỏi trang như khi bị gỡ.",
     )
     # Set by the importer: which source file made this article, and the checksum of the version it made.
@@ -409,7 +436,8 @@ class Article(models.Model):
         # Every write path (admin, importer, shell, revision restore) passes here, so no path can skip these;
         # loaddata, which skips save(), gets the derived columns from `fill_derived_after_raw_save`.
         self.body = clean_body(self.body)
-        fill_slug(self, self.headline)
+        # Another article's old URL is never taken over: its 301 would be lost (the form refuses it, in `clean`).
+        fill_slug(self, self.headline, held=lambda slug: self.moved_from(slug) is not None)
         self.fill_search_columns()
         if kwargs.get("update_fields") is None:
             self.refresh_renditions()
@@ -421,13 +449,27 @@ class Article(models.Model):
                 super().save(*args, **kwargs)
                 if old_slug and old_slug != self.slug:
                     OldSlug.objects.update_or_create(slug=old_slug, defaults={"article": self})
-                    OldSlug.objects.filter(slug=self.slug).delete()
+                    OldSlug.objects.filter(slug=self.slug, article=self).delete()  # its own old URL, taken back
         except BaseException:
             self.version = loaded_version  # the database rolled back; the instance must match it again
             raise
 
     def get_absolute_url(self):
         return slug_url("articles:detail", self.slug)
+
+    def clean(self):
+        super().clean()
+        if self.slug and (other := self.moved_from(self.slug)):
+            raise ValidationError(
+                {
+                    "slug": f"Đường dẫn “{self.slug}” là đường dẫn cũ của bài “{other.headline}” (#{other.pk}) và vẫn "
+                    "chuyển người đọc tới bài đó; hãy chọn đường dẫn khác."
+                }
+            )
+
+    def moved_from(self, slug):
+        """The other article whose old URL `slug` is (it answers there with a 301), or None."""
+        return Article.objects.exclude(pk=self.pk).filter(old_slugs__slug=slug).only("headline").first()
 
     def refresh_renditions(self):
         """Make the photo's renditions unless they were made from this very file; True if the record changed."""

@@ -23,6 +23,7 @@ counted at most once per change, not per request.
 """
 
 import math
+import re
 from collections.abc import Sequence
 from typing import NamedTuple
 
@@ -40,6 +41,7 @@ __all__ = [
     "from_end",
     "page_of",
     "without_cursor",
+    "written_number",
 ]
 
 # No list is that long; a larger number would overflow the database's 64-bit OFFSET instead of answering 404.
@@ -76,6 +78,20 @@ class Cursor(NamedTuple):
                     raise ValueError(f"not an article id: {pk}")
                 return cls(direction, pk)
         return None
+
+
+# A page number spelled in any way int() would read it without surprise: ASCII digits, a sign, zeros, spaces.
+_NUMBER = re.compile(r"\s*\+?([0-9]+)\s*")
+
+
+def written_number(value):
+    """The page number `value` names as the site writes it in a link: "7" for "7", "007", "+7" or " 7 "; "" for page
+    1, which is the bare path; None when `value` names no page so (junk, 0, "last": the list view answers those)."""
+    match = _NUMBER.fullmatch(value)
+    number = int(match[1]) if match else 0
+    if not 1 <= number <= MAX_PAGE:
+        return None
+    return "" if number == 1 else str(number)
 
 
 def without_cursor(query):

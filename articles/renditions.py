@@ -18,6 +18,7 @@ import logging
 from pathlib import PurePosixPath
 from typing import NamedTuple
 
+from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
 from imagekit import ImageSpec
@@ -84,6 +85,26 @@ def make_renditions(image):
     except Exception:  # a missing file, a damaged header or a truncated stream: Pillow and storages raise many kinds
         logger.warning("Cannot make renditions of %r", image.name, exc_info=True)
     return record
+
+
+def validate_renderable(image):
+    """Refuse, in Vietnamese, a new photo whose renditions cannot be made: the article's second validator, after
+    ``images.validate_image``, so the form says so and keeps what was typed, where an article saved with it would
+    show no photo anywhere. The smallest width is made in every format, in memory (a JPEG decodes at 1/8 scale for
+    it). A stored photo is not tried again: it was tried when it came in."""
+    if getattr(image, "_committed", False):
+        return
+    try:
+        for content_type in FORMATS:
+            Rendition(image, WIDTHS[0], content_type).generate()
+    except Exception as exc:  # Pillow and its encoders raise many kinds
+        raise ValidationError(
+            "Không tạo được các cỡ ảnh để đăng trên trang từ ảnh này. Vui lòng lưu lại ảnh dưới dạng JPEG hoặc PNG "
+            "thông thường (ví dụ mở bằng trình xem ảnh rồi lưu thành tệp mới) và tải lên lại.",
+            code="unrenderable",
+        ) from exc
+    finally:
+        image.seek(0)
 
 
 def _make(image, width):

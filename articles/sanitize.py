@@ -24,6 +24,8 @@ from html import unescape
 
 import nh3
 
+from articles.text import clean_text
+
 LINK_REL = "noopener"
 
 ALLOWED_TAGS = frozenset(
@@ -127,7 +129,7 @@ def clean_body(html: str) -> str:
     if not html:
         return ""
     return nh3.clean(
-        html,
+        clean_text(html),  # the body is text first: no control character or surrogate reaches the parser
         tags=ALLOWED_TAGS,
         clean_content_tags=CLEAN_CONTENT_TAGS,
         attributes=ALLOWED_ATTRIBUTES,
@@ -146,7 +148,7 @@ def clean_note(text: str) -> str:
     if not text:
         return ""
     return nh3.clean(
-        text.strip(),
+        clean_text(text).strip(),  # text first, as for the body: no control character or surrogate reaches the parser
         tags={"a"},
         clean_content_tags=CLEAN_CONTENT_TAGS,
         attributes={"*": set(), "a": ALLOWED_ATTRIBUTES["a"]},

@@ -73,20 +73,22 @@ def page_url(request, page, step=0):
 def page_query(request, page, step):
     """This request's query string for the page `step` (1: next, -1: previous) from `page`, every other parameter
     kept (the search page's q). Deep in a public list it names the article to go on from (articles/pagination.py)."""
-    if isinstance(page, UncountedPage):
-        return querystring(request, **page.link(step))
-    return querystring(request, page=page.number + step)
+    changes = page.link(step) if isinstance(page, UncountedPage) else {"page": page.number + step}
+    if changes["page"] == 1:
+        changes["page"] = None  # the first page is the bare path: its one URL (articles/pagecache/policy.py)
+    return querystring(request, **changes)
 
 
 def querystring(request, **changes):
-    """This request's query string with `changes` made (None: that parameter removed), every other one kept."""
+    """This request's query string with `changes` made (None: that parameter removed), every other one kept; the bare
+    path when none is left."""
     params = request.GET.copy()
     for name, value in changes.items():
         if value is None:
             params.pop(name, None)
         else:
             params[name] = value
-    return f"?{params.urlencode()}"
+    return f"?{params.urlencode()}" if params else request.path
 
 
 def time_tag(value):

@@ -1,4 +1,4 @@
-"""Vietnamese text folding and URL slugs: the one place these rules live.
+"""Vietnamese text folding, URL slugs, and what text may hold: the one place these rules live.
 
 The admin's live slug preview (articles/static/articles/js/urlify_vi.js) re-implements
 ``slugify`` in JavaScript and must give the same result; tests/test_text.py runs both
@@ -12,7 +12,18 @@ from itertools import count
 
 from django.core.validators import RegexValidator
 
-__all__ = ["FALLBACK_SLUG", "SLUG_PATTERN", "base_slug", "fold", "is_slug", "slugify", "unique_slug", "validate_slug"]
+__all__ = [
+    "FALLBACK_SLUG",
+    "NOT_TEXT",
+    "SLUG_PATTERN",
+    "base_slug",
+    "clean_text",
+    "fold",
+    "is_slug",
+    "slugify",
+    "unique_slug",
+    "validate_slug",
+]
 
 FALLBACK_SLUG = "bai-viet"
 # Exactly what slugify() and unique_slug() produce: runs of a-z and 0-9 joined by single hyphens.
@@ -42,6 +53,24 @@ _BMP_MARKS = re.compile(f"[{_mark_ranges(0, 0x10000)}]+")
 _ASTRAL_MARKS = re.compile(f"[{_mark_ranges(0x10000, 0x20000)}{_mark_ranges(0xE0000, 0xE1000)}]+")
 _ASTRAL = re.compile("[\U00010000-\U0010ffff]")
 _NON_SLUG_RUN = re.compile(r"[^a-z0-9]+")
+
+# Characters that are not text: C0 controls other than tab and newline (a carriage return is first made a newline),
+# DEL, C1 controls, lone surrogates, and the noncharacters U+FFFE and U+FFFF. XML 1.0 (feeds, sitemaps) refuses most
+# of them, PostgreSQL refuses NUL, UTF-8 cannot encode a surrogate; and Word writes U+000B for a manual line break.
+NOT_TEXT = re.compile("[\x00-\x08\x0b-\x1f\x7f-\x9f\ud800-\udfff\ufffe\uffff]")
+
+
+def clean_text(text: str) -> str:
+    """``text`` as every text field stores it: NFC, line breaks as "\\n", and every character of ``NOT_TEXT`` turned
+    into a space (not removed: Word's manual line break between two words must leave them two words).
+
+    Idempotent. Applied on save to every text field of every model of the app (``models.clean_text_fields``), and by
+    the importer to a whole file before parsing it.
+    """
+    if text.isascii() and text.isprintable():
+        return text
+    text = text.replace("\r\n", "\n").replace("\r", "\n")
+    return NOT_TEXT.sub(" ", unicodedata.normalize("NFC", text))
 
 
 def fold(text: str) -> str:

@@ -9,11 +9,36 @@ from django.views.generic import DetailView, ListView
 from articles import queries, search, workflow
 from articles.lists import CardList
 from articles.models import Article, Author, Correction, Section
-from articles.pagination import Cursor, LostPlace, UncountedPaginator, without_cursor
+from articles.pagination import Cursor, LostPlace, UncountedPaginator, without_cursor, written_number
 from articles.reading import Gone, Moved, article_for_reader
 
 
-class ArticleListView(ListView):
+class PageAsWritten:
+    """A paged list answers another spelling of its page number with a 301 to the one the site writes."""
+
+    def get(self, request, *args, **kwargs):
+        if (written := self.as_written(request)) is not None:
+            return HttpResponsePermanentRedirect(written)
+        return super().get(request, *args, **kwargs)
+
+    @staticmethod
+    def as_written(request):
+        """This URL with its page number as the site writes it, when it was asked in another spelling (``?page=007``,
+        ``?page=+7``, the number twice, ``?page=1`` for the bare path); None otherwise. The page cache stores only the
+        written one (articles/pagecache/policy.py)."""
+        values = request.GET.getlist("page")
+        written = written_number(values[-1]) if values else None  # the last one is the one Django reads
+        if written is None or values == [written]:
+            return None
+        query = request.GET.copy()
+        if written:
+            query.setlist("page", [written])
+        else:
+            del query["page"]
+        return request.path + (f"?{query.urlencode()}" if query else "")
+
+
+class ArticleListView(PageAsWritten, ListView):
     paginate_by = 20
     # No COUNT(*) per request, and the way to page n reads index entries, not articles (articles/pagination.py).
     paginator_class = UncountedPaginator
@@ -103,7 +128,7 @@ class ArticleDetailView(DetailView):
             return TemplateResponse(request, "410.html", {"takedown": gone.takedown}, status=410)
 
 
-class CorrectionListView(ListView):
+class CorrectionListView(PageAsWritten, ListView):
     """/corrections/: every published correction of an article readers may see, newest first."""
 
     template_name = "articles/corrections.html"

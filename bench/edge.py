@@ -51,9 +51,10 @@ def backends_vcl(app_ports):
 class Site:
     """Varnish on `port` in front of an app instance on each of `app_ports`; pidfiles, logs and the VCL of the
     backends in `workdir`. `env` is the app's environment (database, cache, secret key…); each instance and the shell
-    get it with NEWSROOM_VARNISH_URLS naming this Varnish and DJANGO_TLS_PROXY=1 (Varnish adds X-Forwarded-For)."""
+    get it with NEWSROOM_VARNISH_URLS naming this Varnish and DJANGO_TLS_PROXY=1 (Varnish adds X-Forwarded-For).
+    `workers`: gunicorn processes per instance (default: newsroom/gunicorn.conf.py's)."""
 
-    def __init__(self, workdir, port, app_ports, env, workers=2, storage="malloc,64m"):
+    def __init__(self, workdir, port, app_ports, env, workers=None, storage="malloc,64m"):
         self.workdir, self.port, self.app_ports, self.workers = Path(workdir), port, list(app_ports), workers
         self.storage = storage  # varnishd's -s
         self.env = {**env, "NEWSROOM_VARNISH_URLS": f"http://127.0.0.1:{port}", "DJANGO_TLS_PROXY": "1"}

@@ -11,17 +11,21 @@ import socket
 import subprocess
 import time
 import urllib.request
+from pathlib import Path
+
+# gunicorn's settings for `make serve`, the one place of them: every gunicorn of the benchmark (ours, the Wagtail
+# peer's, the static ceiling's) runs with them, so the benchmark measures what is served and compares like with like.
+CONFIG = Path(__file__).resolve().parent.parent / "newsroom" / "gunicorn.conf.py"
 
 
-def gunicorn(executable, app, port, pidfile, logfile, env=None, chdir=None, ready="/", workers=2, app_log=False):
-    """`app` under gunicorn as `make serve` runs ours: 2 sync workers, no access log; `ready` answers on return.
-    `app_log`: the app's own log (stdout) goes to `logfile` too, which a daemon would otherwise lose.
-
-    The control socket is off: every gunicorn would otherwise claim the same default path.
-    """
+def gunicorn(executable, app, port, pidfile, logfile, env=None, chdir=None, ready="/", workers=None, app_log=False):
+    """`app` under gunicorn as `make serve` runs ours (newsroom/gunicorn.conf.py), logging to `logfile`; `ready`
+    answers on return. `workers`: another number of processes; `app_log`: the app's own log (stdout) goes to `logfile`
+    too, which a daemon would otherwise lose."""
     command = [
-        executable, app, "--bind", f"127.0.0.1:{port}", "--workers", str(workers), "--worker-class", "sync",
-        "--error-logfile", logfile, "--no-control-socket", "--pid", pidfile, "--daemon",
+        executable, "-c", CONFIG, app, "--bind", f"127.0.0.1:{port}",
+        "--error-logfile", logfile, "--pid", pidfile, "--daemon",
+        *(["--workers", str(workers)] if workers else []),
         *(["--capture-output"] if app_log else []),
     ]  # fmt: skip
     if chdir:

@@ -8,6 +8,9 @@ import ipaddress
 import logging
 import re
 import secrets
+import threading
+import time
+import traceback
 
 from csp.constants import SELF
 from csp.middleware import CSPMiddleware
@@ -111,8 +114,30 @@ class OneLineFormatter(logging.Formatter):
 
     A request error (django.request, django.security) reads `METHOD path status ExceptionType: message`; for a server
     error its traceback follows on the same line with its newlines written as `\\n`, so one failing request is one
-    line in the log.
+    line in the log. The same error raised from the same place has its traceback written once every
+    `TRACEBACK_SECONDS` (in each process); the lines between name the request whose line has it. During a database
+    outage every request fails the same way, and a traceback on each filled the log (6,378 lines in 29 seconds).
     """
+
+    TRACEBACK_SECONDS = 60
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self._tracebacks = {}  # (exception type, file, line raised at) -> (when written, on which request's line)
+        self._lock = threading.Lock()
+
+    def _traceback_written_with(self, exc_info, request_id):
+        """The id of the request whose line has this error's traceback, written within the last TRACEBACK_SECONDS;
+        None when this line must have it (the first such error, or a minute after the last traceback)."""
+        frames = traceback.extract_tb(exc_info[2])
+        where = (frames[-1].filename, frames[-1].lineno) if frames else None
+        key, now = (type(exc_info[1]), where), time.monotonic()
+        with self._lock:
+            written = self._tracebacks.get(key)
+            if written and now - written[0] < self.TRACEBACK_SECONDS:
+                return written[1]
+            self._tracebacks[key] = (now, request_id)
+        return None
 
     def format(self, record):
         request = getattr(record, "request", None)
@@ -126,5 +151,8 @@ class OneLineFormatter(logging.Formatter):
         request_id = getattr(record, "request_id", None) or _current_request_id.get()
         line = f"{self.formatTime(record)} {record.levelname} {record.name} [{request_id}] {text}"
         if record.exc_info and (status is None or status >= 500):  # a 4xx (bad Host header…) needs no traceback
-            line += " | " + self.formatException(record.exc_info)
+            if (written_with := self._traceback_written_with(record.exc_info, request_id)) is None:
+                line += " | " + self.formatException(record.exc_info)
+            else:
+                line += f" | traceback: see [{written_with}]"
         return line.replace("\r", "").replace("\n", "\\n")

@@ -7,7 +7,7 @@
 1. A database of its own, seeded as `make bench` seeds its own (`seed_demo --articles 100000 --seed 1`, then one shared
    photo with renditions on every article): SQLite under var/bench-edge/ (git-ignored), or PostgreSQL nr_bench_edge.
 2. The edge as `make serve-edge` runs it (bench/edge.py): Varnish on 8110 (512 MB of memory for pages) in front of two
-   gunicorn instances (8111, 8112; 2 sync workers each, DEBUG off), sharing the database and Redis (database 13).
+   gunicorn instances (8111, 8112; as `make serve` runs them, DEBUG off), sharing the database and Redis (database 13).
 3. Throughput: bench/compare.py (wrk) through Varnish on the front page, an article page and the first section's page,
    each against nginx serving a static copy of the same page (bench/ceiling.py on 8113, its gunicorn on 8114).
 4. Hit ratio: 10,000 requests through a cold Varnish, each for an article drawn with a Zipf distribution (each

@@ -15,7 +15,7 @@ here and dropped at the end):
    before, as a reader or a crawler reaches it), an article, the API's articles (first and last page, by cursor)
    and article, search, the feed, and the admin changelist logged in.
    Printed as a table and saved as JSON.
-3. gunicorn as ``make serve`` runs it (2 sync workers, DEBUG off, WhiteNoise, no access log), three times: page cache
+3. gunicorn as ``make serve`` runs it (newsroom/gunicorn.conf.py, DEBUG off, WhiteNoise), three times: page cache
    off (``NEWSROOM_PAGE_CACHE=0``); on, in the file cache (the default without ``REDIS_URL``); on, in Redis
    (database 11 for SQLite's server, 12 for PostgreSQL's).
 

@@ -57,7 +57,7 @@ cp -r media/fixtures "$WORK/media/"
 "$PY" manage.py loaddata htx -v0
 "$PY" manage.py renditions >/dev/null
 "$PY" manage.py collectstatic --noinput -v0
-.venv/bin/gunicorn newsroom.wsgi --bind "127.0.0.1:$PORT" --workers 2 --log-level warning &
+.venv/bin/gunicorn -c newsroom/gunicorn.conf.py newsroom.wsgi --bind "127.0.0.1:$PORT" --log-level warning &
 SERVER_PID=$!
 BASE="http://127.0.0.1:$PORT"
 for _ in $(seq 50); do curl -fs -o /dev/null "$BASE/" && break; sleep 0.2; done

@@ -6,12 +6,16 @@ Every article is written through `Article.save()`, as the admin and the importer
 
 import http.client
 import io
+import struct
 import time
+import zlib
 from datetime import timedelta
+from pathlib import Path
 from typing import NamedTuple
 from urllib.parse import urlencode, urlsplit
 
 from django.contrib.auth.models import Group, User
+from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.test import Client
 from django.utils import timezone
@@ -48,6 +52,24 @@ def image_bytes(fmt="JPEG", size=(640, 400), color=(200, 40, 40)):
     buffer = io.BytesIO()
     Image.new("RGB", size, color).save(buffer, fmt)
     return buffer.getvalue()
+
+
+def png_chunk(kind, data):
+    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
+
+
+def blank_png(width, height):
+    """A valid one-colour 1-bit PNG of any size, compressed a block of rows at a time so neither the test nor the file
+    gets big."""
+    compressor = zlib.compressobj(9)
+    row = b"\x00" + bytes((width + 7) // 8)  # filter byte + packed bits
+    per_block = max(1, 1_000_000 // len(row))
+    blocks, rest = divmod(height, per_block)
+    block = row * per_block
+    idat = b"".join(compressor.compress(block) for _ in range(blocks)) + compressor.compress(row * rest)
+    idat += compressor.flush()
+    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit greyscale
+    return b"\x89PNG\r\n\x1a\n" + png_chunk(b"IHDR", header) + png_chunk(b"IDAT", idat) + png_chunk(b"IEND", b"")
 
 
 def uploaded_image(name="anh.jpg", fmt="JPEG", size=(640, 400)):
@@ -94,6 +116,13 @@ def article_form_data(article=None, **overrides):
         data["opened_version"] = article.version
     data.update(overrides)
     return data
+
+
+def cache_entries(settings):
+    """How many entries the cache holds (the file cache's files; Redis: this test's keys)."""
+    if "redis" in settings.CACHES["default"]["BACKEND"].lower():
+        return len(cache.keys("*"))
+    return sum(1 for path in Path(settings.CACHES["default"]["LOCATION"]).iterdir() if path.suffix == ".djcache")
 
 
 # The edge tests (tests/edge/): HTTP as browsers and editors send it, to the processes bench/edge.py starts, and the

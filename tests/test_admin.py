@@ -2,10 +2,11 @@ import io
 from datetime import timedelta
 
 import pytest
+from django.core.files.uploadedfile import SimpleUploadedFile
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import article_form_data, image_bytes, make_article, make_author, uploaded_image
+from tests.factories import article_form_data, blank_png, image_bytes, make_article, make_author, uploaded_image
 
 pytestmark = pytest.mark.django_db
 
@@ -184,3 +185,86 @@ def test_publishing_a_draft_from_the_form_dates_it_now_unless_a_time_was_chosen(
     editor_client.post(f"{LIST_URL}{chosen.pk}/change/", typed)
     chosen.refresh_from_db()
     assert timezone.localtime(chosen.published_at).strftime("%d/%m/%Y %H:%M") == yesterday.strftime("%d/%m/%Y %H:%M")
+
+
+@pytest.mark.parametrize(
+    ("field", "typed"),
+    [("published_at", "01/01/0001"), ("published_at", "31/12/9999"), ("unpublish_at", "01/01/1899")],
+)
+def test_a_date_no_newspaper_can_have_is_a_form_error(editor_client, field, typed):
+    """A publication or take-down date before 1900 or after 2100 re-shows the form with a Vietnamese error on that
+    field, never a server error, and saves nothing."""
+    data = form_data(make_author(), **{f"{field}_0": typed, f"{field}_1": "00:00:00"})
+    response = editor_client.post(ADD_URL, data)
+    assert response.status_code == 200
+    (error,) = response.context["adminform"].form.errors[field]
+    assert error.startswith(f"Ngày {typed} nằm ngoài khoảng báo có thể đăng: từ năm 1900 đến năm 2100.")
+    assert not Article.objects.exists()
+
+
+JUNK_INITIAL = [
+    "author=abc",
+    "author=1.5",
+    "author=123456789012345678901234567890",
+    "author=-1",
+    "section=abc",
+    "published_at=junk",
+    "published_at=0001-01-01",
+    "unpublish_at=junk",
+    "status=zzz",
+    "image=abc",
+    "user=abc",
+    "position=abc",
+    "position=99999999999999999999",
+    "author=1&author=abc",
+]
+
+
+@pytest.mark.parametrize("model", ["article", "author", "section"])
+@pytest.mark.parametrize("query", JUNK_INITIAL)
+def test_junk_initial_values_are_ignored_by_every_add_form(admin_client, model, query):
+    """A link to an add form with values its fields cannot take shows the form with those fields at their default,
+    never a server error."""
+    response = admin_client.get(f"/admin/articles/{model}/add/?{query}")
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    name, _, typed = query.rpartition("&")[2].partition("=")
+    if name in form.fields:
+        assert form.initial.get(name) != typed
+
+
+def test_valid_initial_values_still_fill_the_add_form(admin_client):
+    """A link that names an existing author and a publication time fills the form with them."""
+    author = make_author()
+    response = admin_client.get(f"/admin/articles/article/add/?author={author.pk}&published_at=2024-03-01 08:00")
+    form = response.context["adminform"].form
+    assert form.initial["author"] == author.pk
+    assert form["published_at"].value().strftime("%d/%m/%Y %H:%M") == "01/03/2024 08:00"
+
+
+def test_a_photo_whose_renditions_cannot_be_made_is_refused_with_the_typed_text_kept(editor_client, monkeypatch):
+    """When no rendition can be made of a photo (an encoder refuses it), the form says so in Vietnamese, keeps what
+    was typed, and saves nothing: never an article with a photo no page shows."""
+    from imagekit import ImageSpec
+
+    def refuse(spec):
+        raise OSError("encoder error -2")
+
+    monkeypatch.setattr(ImageSpec, "generate", refuse)
+    data = form_data(make_author(), headline="Tiêu đề đã gõ", image=uploaded_image())
+    response = editor_client.post(ADD_URL, data)
+    assert response.status_code == 200
+    form = response.context["adminform"].form
+    (error,) = form.errors["image"]
+    assert error.startswith("Không tạo được các cỡ ảnh để đăng trên trang từ ảnh này.")
+    assert form["headline"].value() == "Tiêu đề đã gõ"
+    assert not Article.objects.exists()
+
+
+def test_a_strip_of_pixels_is_refused_on_the_form(editor_client):
+    """The probe's 1 × 40,000,000 PNG is refused on the form with the image rule's message."""
+    strip = SimpleUploadedFile("dai.png", blank_png(1, 40_000_000), content_type="image/png")
+    response = editor_client.post(ADD_URL, form_data(make_author(), image=strip))
+    assert response.status_code == 200
+    assert response.context["adminform"].form.errors["image"][0].startswith("Ảnh quá dài hoặc quá hẹp")
+    assert not Article.objects.exists()

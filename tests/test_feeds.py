@@ -1,4 +1,5 @@
 from datetime import UTC, datetime, timedelta
+from html import unescape
 from pathlib import Path
 from urllib.parse import urlsplit
 
@@ -6,6 +7,7 @@ import feedparser
 import pytest
 from django.conf import settings
 from django.utils import timezone
+from django.utils.html import escape
 
 from articles.models import Article
 from tests.factories import make_article, make_author, make_section, uploaded_image
@@ -61,7 +63,7 @@ def test_feed_entry_carries_link_lead_dates_author_and_section(client, url):
     _, feed = parse(client, url)
     (entry,) = feed.entries
     assert entry.link == f"http://testserver{article.get_absolute_url()}"
-    assert entry.summary == article.lead
+    assert entry.summary == escape(article.lead)  # HTML whose text is the lead: "<đổi mới>" stays words
     assert entry.author == "THANH THY"
     assert [tag.term for tag in entry.tags] == ["Xây dựng Đảng"]
     assert datetime(*entry.published_parsed[:6], tzinfo=UTC) == published
@@ -98,6 +100,29 @@ def test_section_feed_holds_only_that_sections_visible_articles(client, suffix):
     assert feed.feed.link == f"http://testserver{party.get_absolute_url()}"
 
 
+HOSTILE = '<img src=x onerror="alert(1)"> & <b>đậm</b>'
+
+
+@pytest.mark.parametrize("url", [*FEEDS, "/sections/kinh-te/feed/", "/sections/kinh-te/feed/atom/"])
+def test_text_typed_as_markup_stays_text_in_every_feed_reader(client, url):
+    """A lead, headline or section name that reads like HTML is shown as those very characters by a feed reader that
+    renders HTML (feedparser keeps the markup it would render, so none may be left), and Atom's typed-text titles keep
+    the text as it is."""
+    section = make_section(f"Kinh tế {HOSTILE}", slug="kinh-te")
+    make_article(headline=f"Tiêu đề {HOSTILE}", lead=f"Sapo {HOSTILE}", section=section)
+    _, feed = parse(client, url)
+    (entry,) = feed.entries
+    shown = {"title": f"Tiêu đề {HOSTILE}", "summary": f"Sapo {HOSTILE}"}
+    for name, detail in [("title", entry.title_detail), ("summary", entry.summary_detail)]:
+        if detail.type == "text/html":
+            assert "<img" not in detail.value and "<b>" not in detail.value, detail
+            assert unescape(detail.value) == shown[name]
+        else:
+            assert detail.value == shown[name]
+    if feed.feed.title_detail.type == "text/html":
+        assert "<img" not in feed.feed.title_detail.value
+
+
 def test_unknown_section_feed_is_404(client):
     """A feed for a section that does not exist is the Vietnamese 404, not a 500."""
     assert client.get("/sections/khong-co/feed/").status_code == 404
@@ -126,3 +151,15 @@ def test_feed_query_count_does_not_grow(client, django_assert_num_queries, url, 
     share_one_photo()
     with django_assert_num_queries(budget):
         assert client.get(url).status_code == 200
+
+
+def test_the_corrections_feed_prints_a_headline_that_reads_like_markup_as_text(client):
+    """The corrections feed's RSS titles carry the article's headline escaped, as the article feeds do."""
+    from articles.models import Correction
+
+    article = make_article(headline=f"Tiêu đề {HOSTILE}")
+    Correction.objects.create(article=article, text="Sửa tên.", published_at=timezone.now())
+    _, feed = parse(client, "/corrections/feed/")
+    (entry,) = feed.entries
+    assert "<img" not in entry.title_detail.value and "<b>" not in entry.title_detail.value
+    assert unescape(entry.title).endswith(f"Tiêu đề {HOSTILE}")

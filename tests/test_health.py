@@ -86,6 +86,26 @@ def test_an_outage_is_logged_as_one_line_with_method_path_status_error_and_reque
     assert f"ERROR django.request [{response['X-Request-ID']}] GET /?trang=2 503 OperationalError: {OUTAGE}" in line
 
 
+def test_an_outage_logs_one_line_per_request_and_its_traceback_once_a_minute(reader, caplog, monkeypatch):
+    """Many readers during an outage: a line each, with its request id, and the traceback on the first line only; the
+    others name the request whose line has it, until a minute has passed and the next line has it again."""
+    with caplog.at_level(logging.WARNING, logger="django.request"), database_down():
+        ids = [reader.get(f"/?trang={n}")["X-Request-ID"] for n in range(20)]
+    records = [r for r in caplog.records if r.name == "django.request"]
+    formatter, clock = OneLineFormatter(), [1000.0]
+    monkeypatch.setattr("newsroom.middleware.time.monotonic", lambda: clock[0])
+    for record in records:
+        RequestIdLogFilter().filter(record)
+    lines = [formatter.format(record) for record in records]
+    assert len(lines) == 20 and all("\n" not in line for line in lines)
+    for n, (line, request_id) in enumerate(zip(lines, ids, strict=True)):
+        assert f"[{request_id}] GET /?trang={n} 503 OperationalError: {OUTAGE}" in line
+    assert "Traceback" in lines[0]
+    assert all(line.endswith(f" | traceback: see [{ids[0]}]") for line in lines[1:])
+    clock[0] += 61
+    assert "Traceback" in formatter.format(records[-1])
+
+
 def test_a_bug_is_the_500_page_and_its_traceback_stays_on_its_log_line(reader, monkeypatch, caplog):
     """Any other error is the ordinary 500 page (not the outage page); its traceback is folded into its one log line."""
 

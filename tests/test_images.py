@@ -4,9 +4,7 @@ import contextlib
 import io
 import json
 import re
-import struct
 import warnings
-import zlib
 from pathlib import Path
 
 import pytest
@@ -19,6 +17,7 @@ from PIL import Image
 
 from articles.images import MAX_IMAGE_BYTES, MAX_IMAGE_PIXELS, MESSAGES, validate_image
 from articles.upload import upload_image
+from tests.factories import blank_png, png_chunk
 
 # --- files made in memory --------------------------------------------------------------------------------------------
 
@@ -34,19 +33,6 @@ def noisy_jpeg(size=(256, 256)):
     buffer = io.BytesIO()
     Image.effect_noise(size, 64).convert("RGB").save(buffer, "JPEG", quality=95)
     return buffer.getvalue()
-
-
-def _png_chunk(kind, data):
-    return struct.pack(">I", len(data)) + kind + data + struct.pack(">I", zlib.crc32(kind + data))
-
-
-def blank_png(width, height):
-    """A valid one-colour 1-bit PNG of any size, built row by row so neither the test nor the file gets big."""
-    compressor = zlib.compressobj(9)
-    row = b"\x00" + bytes((width + 7) // 8)  # filter byte + packed bits
-    idat = b"".join(compressor.compress(row) for _ in range(height)) + compressor.flush()
-    header = struct.pack(">IIBBBBB", width, height, 1, 0, 0, 0, 0)  # 1-bit greyscale
-    return b"\x89PNG\r\n\x1a\n" + _png_chunk(b"IHDR", header) + _png_chunk(b"IDAT", idat) + _png_chunk(b"IEND", b"")
 
 
 SVG = b'<?xml version="1.0"?>\n<svg xmlns="http://www.w3.org/2000/svg" onload="alert(1)"><rect width="10"/></svg>'
@@ -191,7 +177,7 @@ def test_decompression_bomb_is_refused_from_its_header():
     bomb = blank_png(20000, 20000)
     assert len(bomb) < 100_000  # small on disk, 400 MP once decoded
     # Same header, but pixel data that cannot be decoded at all: still refused for size, so no decoding happened.
-    undecodable = bomb[:33] + _png_chunk(b"IDAT", b"not zlib data") + _png_chunk(b"IEND", b"")
+    undecodable = bomb[:33] + png_chunk(b"IDAT", b"not zlib data") + png_chunk(b"IEND", b"")
     for data in (bomb, undecodable):
         code, message = refusal_code(upload("bom.png", data, "image/png"))
         assert code == "too_many_pixels"
@@ -205,6 +191,23 @@ def test_image_over_forty_megapixels_is_refused_with_its_dimensions():
     code, message = refusal_code(upload("a.png", data, "image/png"))
     assert code == "too_many_pixels"
     assert message.startswith("Ảnh quá lớn (8000 × 6000 điểm ảnh, khoảng 48 megapixel)")
+
+
+@pytest.mark.parametrize(("width", "height"), [(1, 40_000_000), (40_000, 1), (1001, 100)])
+def test_a_strip_within_the_pixels_but_too_elongated_is_refused_from_its_header(width, height):
+    """A 1 × 40,000,000 PNG (tiny on disk, within 40 MP) is refused before any pixel is decoded: the longer side may
+    be at most 10 times the shorter."""
+    data = blank_png(width, height)
+    assert len(data) < MAX_IMAGE_BYTES
+    code, message = refusal_code(upload("dai.png", data, "image/png"))
+    assert code == "too_elongated"
+    assert message.startswith(f"Ảnh quá dài hoặc quá hẹp ({width} × {height} điểm ảnh). Cạnh dài chỉ được gấp tối đa")
+
+
+def test_the_most_elongated_accepted_shape_passes():
+    """Exactly 10:1 either way is accepted, and its renditions can be made."""
+    for size in ((1000, 100), (100, 1000)):
+        assert validate_image(upload("a.png", blank_png(*size), "image/png")) == "PNG"
 
 
 def test_decompression_bomb_warning_raised_as_error_is_still_a_validation_error():

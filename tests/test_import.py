@@ -15,10 +15,10 @@ from django.db import connection
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles.importer import MAX_FILE_BYTES, ImportFileError, match_author, open_sources, parse
+from articles.importer import MAX_FILE_BYTES, ImportFileError, match_author, open_sources, parse, read_image
 from articles.models import Article, Author, Section
 from articles.sanitize import clean_body
-from tests.factories import image_bytes, make_author
+from tests.factories import blank_png, image_bytes, make_author
 
 SEED = Path(__file__).resolve().parent / "data" / "000_cb3a0ecfc020ae02.txt"
 SEED_KEY = "000_cb3a0ecfc020ae02"
@@ -209,6 +209,14 @@ def test_date_line_is_vietnam_time():
     assert parse(SEED.read_bytes()).published_at.astimezone(UTC).strftime("%H:%M") == "02:44"
 
 
+def test_control_characters_pasted_from_word_are_cleaned_as_the_admin_cleans_them():
+    """A file with Word's manual line break (U+000B) or a form feed imports, those characters read as spaces (the
+    rule of articles/text.py that every save applies); only NUL, which no text file holds, refuses a file."""
+    parsed = parse(article_file(headline="Cần Thơ\x0bđẩy mạnh", body=["Đoạn\x0cmột.", "Đoạn hai."]).encode())
+    assert parsed.headline == "Cần Thơ đẩy mạnh"
+    assert parsed.body.startswith("<p>Đoạn một.</p>")
+
+
 # --- malformed files --------------------------------------------------------------------------------------------------
 
 BYLINE_LINE = SEED_TEXT.split("\n").index("THANH THY") + 1
@@ -216,6 +224,12 @@ MALFORMED = {
     "no date line": (SEED_TEXT.split("\n", 2)[2].encode(), 1, "thiếu dòng ngày giờ"),
     "impossible date": (SEED_TEXT.replace("17/02/2020", "31/02/2020").encode(), 1, "ngày giờ không tồn tại"),
     "impossible time": (SEED_TEXT.replace("09:44", "24:10").encode(), 1, "ngày giờ không tồn tại"),
+    "date before 1900": (
+        SEED_TEXT.replace("17/02/2020 - 09:44", "01/01/0001 - 00:00").encode(),
+        1,
+        "Ngày 01/01/0001 nằm ngoài khoảng báo có thể đăng: từ năm 1900 đến năm 2100.",
+    ),
+    "date after 2100": (SEED_TEXT.replace("17/02/2020", "31/12/9999").encode(), 1, "Ngày 31/12/9999 nằm ngoài"),
     "no headline": (b"17/02/2020 - 09:44\n\n \n", 2, "thiếu tiêu đề"),
     "headline missing before the lead": (
         replace_block(SEED_TEXT, f"Nêu cao tinh thần trách nhiệm{NBSP}\n\n", "").encode(),
@@ -733,3 +747,20 @@ def test_loading_demo_twice_changes_nothing(htx):
     assert "0 tạo mới, 0 cập nhật, 8 không đổi, 0 lỗi" in output
     assert writes(queries.captured_queries) == []
     assert [list(model.objects.order_by("pk").values()) for model in (Article, Author, Section)] == before
+
+
+def test_image_rule_is_the_forms_for_the_importers_photo(tmp_path, monkeypatch):
+    """--image is judged as the article form judges a photo: too elongated, or no rendition can be made, is refused
+    with the same Vietnamese message."""
+    from imagekit import ImageSpec
+
+    strip = write(tmp_path, "dai.png", blank_png(2000, 100))
+    with pytest.raises(ImportFileError, match="Ảnh quá dài hoặc quá hẹp"):
+        read_image(strip)
+
+    def refuse(spec):
+        raise OSError("encoder error")
+
+    monkeypatch.setattr(ImageSpec, "generate", refuse)
+    with pytest.raises(ImportFileError, match="Không tạo được các cỡ ảnh"):
+        read_image(write(tmp_path, "anh.jpg", image_bytes()))

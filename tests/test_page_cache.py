@@ -27,7 +27,7 @@ from articles import pagecache, revisions
 from articles.models import Article, Author, PreviewLink, Section
 from articles.pagecache import STAMP_KEY, PageCache, page_key, storable
 from newsroom.middleware import with_page_cache
-from tests.factories import article_form_data, logged_in, make_article, make_author, make_section
+from tests.factories import article_form_data, cache_entries, logged_in, make_article, make_author, make_section
 
 pytestmark = pytest.mark.django_db
 
@@ -410,14 +410,64 @@ def test_previews_and_share_links_are_never_stored(client, site, editor):
 
 
 def test_only_known_query_parameters_are_cached(client, site):
-    """?page=2 (and the article it continues from) is stored; a tracking or junk parameter is answered but never
-    stored, so it cannot fill the cache."""
+    """?page=2 is stored; a tracking or junk parameter, or a link that continues from an article (whose number is only
+    a name), is answered but never stored, so it cannot fill the cache."""
     cached(client, "/?page=2")
-    cached(client, f"/?page=2&sau={site.articles[19].pk}")  # a link deep in a list continues from an article
-    for url in ("/?utm_source=facebook", "/?page=2&x=1", site.newest.get_absolute_url() + "?page=2"):
+    for url in (
+        "/?utm_source=facebook",
+        "/?page=2&x=1",
+        site.newest.get_absolute_url() + "?page=2",
+        f"/?page=2&sau={site.articles[19].pk}",
+    ):
         assert client.get(url).status_code == 200
-        assert fetch(client, url)[1] > 0
+        assert fetch(client, url)[1] > 0, url
     assert client.get("/?page=abc").status_code == 404
+
+
+NON_CANONICAL_PAGES = {
+    "/?page=1": "/",
+    "/?page=02": "/?page=2",
+    "/?page=0000000000000000000002": "/?page=2",
+    "/?page=%2B2": "/?page=2",
+    "/?page=+2": "/?page=2",
+    "/?page=%202%20": "/?page=2",
+    "/?page=3&page=2": "/?page=2",
+    "/sections/kinh-te/?page=01": "/sections/kinh-te/",
+    "/authors/thanh-thy/?page=002": "/authors/thanh-thy/?page=2",
+    "/corrections/?page=1": "/corrections/",
+}
+
+
+@pytest.mark.parametrize(("url", "location"), NON_CANONICAL_PAGES.items())
+def test_a_page_number_spelled_another_way_redirects_to_its_one_url(client, site, url, location):
+    """Leading zeros, a sign, spaces, the number twice or page 1 by number: a permanent redirect to the page's one
+    URL, which is the only one stored."""
+    response = client.get(url)
+    assert (response.status_code, response["Location"]) == (301, location)
+
+
+def test_no_sequence_of_junk_requests_stores_anything_but_the_real_pages(client, site, settings):
+    """Thousands of spellings of page numbers, cursors, sitemap pages and unknown parameters store nothing: after
+    them the cache holds only the stamp and the pages really asked for by their one URL."""
+    from django.core.cache import cache
+
+    cached(client, "/")
+    client.get("/?page=last")  # the list's count, remembered once per change (pagecache.remembered)
+    before = cache_entries(settings)
+    ids = [article.pk for article in site.articles]
+    junk = [
+        *(f"/?page={'0' * zeros}2" for zeros in range(1, 30)),
+        *(f"/?page=2&{direction}={pk}" for direction in ("sau", "truoc") for pk in ids),
+        *(f"/?page={n}&truoc=1" for n in range(2, 40)),
+        *(f"/sitemap-articles.xml?p={p}" for p in ("1", "01", "+1", "1&p=1")),
+        "/sitemap.xml?p=1",
+        "/feed/?page=2",
+        "/search/?q=kinh",
+    ]
+    for url in junk:
+        assert client.get(url).status_code in (200, 301, 302, 404), url
+    assert cache_entries(settings) == before
+    assert cache.get(STAMP_KEY) is not None
 
 
 def test_a_page_stored_for_http_is_not_served_over_https(client, site):

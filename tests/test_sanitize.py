@@ -88,8 +88,10 @@ def parsed_elements(html):
 
 
 def url_scheme(value):
-    """The scheme a browser would use for this URL (it ignores whitespace and control characters), or None."""
-    squashed = re.sub(r"[\x00-\x20]", "", value).lower()
+    """The scheme a browser would use for this URL, or None. The WHATWG URL parser strips C0 controls and spaces at
+    both ends and removes tab and newlines anywhere; any other character inside ("java script:") ends the scheme, and
+    the URL is then relative."""
+    squashed = re.sub(r"[\t\n\r]", "", value.strip("".join(map(chr, range(0x21))))).lower()
     match = re.match(r"([a-z][a-z0-9+.-]*):", squashed)
     return match.group(1) if match else None
 

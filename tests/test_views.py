@@ -85,7 +85,7 @@ def test_dates_follow_the_active_time_zone(client):
     make_article(published_at=timezone.make_aware(timezone.datetime(2020, 2, 17, 9, 44)))
     assert "17/02/2020 - 09:44" in client.get("/").content.decode()
     with timezone.override("UTC"):
-        html = client.get("/?page=1").content.decode()  # another URL than the page cache already keeps
+        html = client.get("/?x=1").content.decode()  # a URL the page cache does not keep
     assert '<time datetime="2020-02-17T02:44:00+00:00">17/02/2020 - 02:44</time>' in html
 
 

@@ -67,10 +67,30 @@ def test_old_slug_of_an_article_readers_cannot_see_is_404_and_reveals_nothing(ed
     assert "moi-bi-mat" not in response.content.decode() and "Bí mật" not in response.content.decode()
 
 
-def test_an_article_that_now_owns_an_old_slug_is_served_at_it(editor_client):
-    """If a new article takes a freed slug, its URL shows it; the redirect never hides a live article."""
-    article = make_article(headline="Cũ", slug="trung")
+def test_a_draft_cannot_take_over_another_articles_old_url_in_the_admin(editor_client, reporter_client):
+    """A reporter typing the old slug of a renamed article gets a Vietnamese form error naming that article; nothing
+    is saved, and the old URL still leads readers to the article it belonged to."""
+    article = make_article(headline="Hội chợ HTX", slug="trung")
+    rename(editor_client, article, "hoi-cho-htx")
+    data = article_form_data(headline="Bài của phóng viên", slug="trung", status=Article.Status.DRAFT)
+    response = reporter_client.post("/admin/articles/article/add/", data)
+    assert response.status_code == 200
+    errors = response.context["adminform"].form.errors["slug"]
+    assert errors == [
+        f"Đường dẫn “trung” là đường dẫn cũ của bài “Hội chợ HTX” (#{article.pk}) và vẫn chuyển người đọc tới bài "
+        "đó; hãy chọn đường dẫn khác."
+    ]
+    assert not Article.objects.filter(headline="Bài của phóng viên").exists()
+    assert Client().get("/articles/trung/")["Location"] == "/articles/hoi-cho-htx/"
+
+
+def test_other_write_paths_never_take_over_an_old_url(editor_client):
+    """The importer, the shell or an empty slug made from the headline get the next free slug instead: the old URL
+    keeps its 301 after the new article is published."""
+    article = make_article(headline="Trùng", slug="trung")
     rename(editor_client, article, "cu-doi-ten")
-    make_article(headline="Mới chiếm đường dẫn", slug="trung")
-    response = Client().get("/articles/trung/")
-    assert response.status_code == 200 and "Mới chiếm đường dẫn" in response.content.decode()
+    typed = make_article(headline="Mới", slug="trung")
+    made = make_article(headline="Trùng")
+    assert (typed.slug, made.slug) == ("trung-2", "trung-3")
+    assert Client().get("/articles/trung/")["Location"] == "/articles/cu-doi-ten/"
+    assert OldSlug.objects.get(slug="trung").article == article

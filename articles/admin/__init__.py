@@ -11,7 +11,8 @@
 - ``corrections.py``: corrections (drafted, published, replaced) and the article form's list of them;
 - ``audit.py``: Nhật ký, the audit log's screen with its CSV export, and each article's timeline on its form;
 - ``start_page.py``: the editors' start page above the admin's list of models;
-- ``owners.py``: authors and sections.
+- ``owners.py``: authors and sections;
+- ``initial.py``: the add forms' initial values from the query string, converted or left out, never a 500.
 """
 
 from django.contrib import admin

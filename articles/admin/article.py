@@ -15,6 +15,7 @@ from articles.admin.autosave import AutosaveMixin
 from articles.admin.changelist import ChangeListMixin
 from articles.admin.corrections import ArticleCorrectionsMixin
 from articles.admin.history import HistoryMixin
+from articles.admin.initial import InitialValuesMixin
 from articles.admin.presence import PresenceMixin
 from articles.admin.share_links import ShareLinksMixin
 from articles.admin.takedown import TakedownMixin
@@ -34,6 +35,7 @@ class ArticleAdmin(
     TakedownMixin,
     ArticleCorrectionsMixin,
     TimelineMixin,
+    InitialValuesMixin,
     VersionAdmin,
 ):
     form = ArticleAdminForm

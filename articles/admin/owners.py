@@ -2,6 +2,7 @@
 
 from django.contrib import admin
 
+from articles.admin.initial import InitialValuesMixin
 from articles.models import Author, Section
 
 # Loaded after admin/js/urlify.js: replaces its slug function with the one that is right for Vietnamese.
@@ -9,7 +10,7 @@ SLUG_SCRIPTS = ["admin/js/urlify.js", "articles/js/urlify_vi.js"]
 
 
 @admin.register(Author)
-class AuthorAdmin(admin.ModelAdmin):
+class AuthorAdmin(InitialValuesMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "user"]
     search_fields = ["name"]
     prepopulated_fields = {"slug": ["name"]}
@@ -20,7 +21,7 @@ class AuthorAdmin(admin.ModelAdmin):
 
 
 @admin.register(Section)
-class SectionAdmin(admin.ModelAdmin):
+class SectionAdmin(InitialValuesMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "position"]
     list_editable = ["position"]
     prepopulated_fields = {"slug": ["name"]}

@@ -2,6 +2,8 @@
 slug from ``articles/reading.py``, as the article page gets it); what each response holds is ``serializers.py``, the
 query parameters ``filters.py``."""
 
+from urllib.parse import urlencode
+
 from django.http import HttpResponsePermanentRedirect
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
@@ -9,7 +11,6 @@ from drf_spectacular.renderers import OpenApiJsonRenderer
 from drf_spectacular.utils import OpenApiResponse, extend_schema, extend_schema_view
 from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitView
 from rest_framework.response import Response
-from rest_framework.utils.urls import replace_query_param
 from rest_framework.views import APIView
 
 from articles import search
@@ -45,11 +46,14 @@ class ApiView(APIView):
         return response
 
     def link(self, **changes):
-        """This request's absolute URL with `changes` made to its query string."""
-        url = self.request.build_absolute_uri()
+        """This request's absolute URL with `changes` made to its query string, written the one way the page cache
+        stores (parameters in name order: articles/pagecache/policy.py `canonical`), so an app following `next`
+        links reads cached pages."""
+        query = self.request.GET.copy()
         for name, value in changes.items():
-            url = replace_query_param(url, name, value)
-        return url
+            query[name] = value
+        ordered = urlencode(sorted((name, value) for name in query for value in query.getlist(name)))
+        return self.request.build_absolute_uri(self.request.path) + (f"?{ordered}" if ordered else "")
 
 
 class Index(ApiView):

@@ -2,7 +2,7 @@
 responses (``storable``) that may be shared by every anonymous reader of a URL."""
 
 import hashlib
-from urllib.parse import parse_qsl
+from urllib.parse import parse_qsl, urlencode
 
 from django.conf import settings
 from django.utils.cache import cc_delim_re, patch_cache_control
@@ -12,11 +12,17 @@ from articles.api import filters as api_filters
 from articles.pagecache import build
 from articles.pagecache.keys import PAGE_KEY_PREFIX
 
-# What is cached: {URL name: the query parameters its pages may have}. A request with any other parameter is
-# answered but not stored, so junk or tracking parameters cannot fill the cache. Search is not cached: every query
-# would be a page of its own, mostly read once, crowding out the pages everyone reads.
-# A list's page: its number, and the article a link deep in the list continues from (articles/pagination.py).
-PAGE_PARAMS = {"page", pagination.AFTER, pagination.BEFORE}
+# What is cached: {URL name: the query parameters its pages may have}. Only a page's one written form is stored
+# (`canonical`): any other parameter or spelling is answered but not stored, so no sequence of requests can fill the
+# cache and push out the pages readers read. Search is not cached: every query would be a page of its own, mostly
+# read once. A list page a link continues from an article (``?page=7&sau=…``, articles/pagination.py) is answered
+# but not stored either: its page number is only a name, so every number with every article would be a page of its
+# own, and telling the one the site wrote takes the article's place in the list, the count those links avoid. They
+# are read as fast as a first page (one index seek), cached or not.
+PAGE_PARAMS = {"page"}
+# Parameters that number a view's pages (the lists' `page`, the sitemaps' `p`): stored only as the site writes them
+# (pagination.written_number: digits, no leading zero or sign, and never 1, which is the bare path).
+PAGE_NUMBERS = {"page", "p"}
 CACHED_VIEWS = {
     "articles:index": PAGE_PARAMS,
     "articles:section": PAGE_PARAMS,
@@ -120,8 +126,7 @@ def storable(request, response):
     match = request.resolver_match
     if match is None or match.view_name not in CACHED_VIEWS:
         return False
-    parameters = {name for name, _ in parse_qsl(request.META.get("QUERY_STRING", ""), keep_blank_values=True)}
-    if parameters - CACHED_VIEWS[match.view_name]:
+    if not canonical(request.META.get("QUERY_STRING", ""), CACHED_VIEWS[match.view_name]):
         return False
     if response.status_code != 200 or response.streaming or response.cookies:
         return False
@@ -133,6 +138,18 @@ def storable(request, response):
         return False
     # A page that used a CSP nonce matches only its own response's header: replayed, its scripts would be refused.
     return getattr(request, "_csp_nonce", None) is None
+
+
+def canonical(query_string, allowed):
+    """Whether `query_string` is the one way the site writes a URL with these `allowed` parameters: each at most once,
+    in name order, percent-encoded as the site encodes them, a page number as `pagination.written_number` writes it."""
+    pairs = parse_qsl(query_string, keep_blank_values=True)
+    names = [name for name, _ in pairs]
+    if set(names) - allowed or len(set(names)) != len(names):
+        return False
+    if any(name in PAGE_NUMBERS and pagination.written_number(value) != value for name, value in pairs):
+        return False
+    return urlencode(sorted(pairs)) == query_string
 
 
 def must_revalidate(request, response):

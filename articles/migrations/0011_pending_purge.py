@@ -5,7 +5,7 @@ from django.db import migrations, models
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("articles", "0009_editor_in_chief_and_correction_roles"),
+        ("articles", "0010_article_dates_and_photos_within_bounds"),
     ]
 
     operations = [
