@@ -7,7 +7,7 @@ PY := $(VENV)/bin/python
 HOST ?= 127.0.0.1
 PORT ?= 8000
 
-.PHONY: run serve test lint check pytest
+.PHONY: run serve serve-edge serve-edge-stop test lint check pytest
 
 $(PY):
 	$(PYTHON) -m venv $(VENV)
@@ -44,6 +44,26 @@ serve: $(VENV)/.runtime-installed
 	$(PY) manage.py migrate --noinput
 	exec $(VENV)/bin/gunicorn -c newsroom/gunicorn.conf.py newsroom.wsgi --bind $(HOST):$(PORT)
 
+# The edge on this machine (docs/DEPLOYMENT.md, "Varnish in front"): Varnish on EDGE_PORT in front of two gunicorn
+# instances on EDGE_APP_PORTS, both on this machine's PostgreSQL (database newsroom_edge, made when missing, with the
+# demo articles) and Redis (EDGE_REDIS_URL). Production-like (DEBUG off, collectstatic); plain HTTP on 127.0.0.1.
+# Returns once everything answers; `make serve-edge-stop` stops every process it started, each by its PID.
+EDGE_PORT ?= 8100
+EDGE_APP_PORTS ?= 8101 8102
+EDGE_DATABASE_URL ?= postgres://postgres@127.0.0.1:5432/newsroom_edge
+EDGE_REDIS_URL ?= redis://127.0.0.1:6379/3
+serve-edge: $(VENV)/.runtime-installed edge-deps
+	$(PY) scripts/serve_edge.py start --port $(EDGE_PORT) --app-ports $(EDGE_APP_PORTS) \
+		--database-url $(EDGE_DATABASE_URL) --redis-url $(EDGE_REDIS_URL)
+
+serve-edge-stop: $(VENV)/.runtime-installed
+	$(PY) scripts/serve_edge.py stop
+
+# What the edge tests (tests/edge/) and serve-edge need: Debian's Varnish and its modules (vmod_xkey).
+.PHONY: edge-deps
+edge-deps:
+	bash -c 'source scripts/debian.sh && need varnishd varnish && need_package varnish-modules'
+
 # Checks run with DEBUG off, as production does; this key exists only for them.
 check pytest: export DJANGO_SECRET_KEY ?= tests-only-not-a-secret
 test: $(VENV)/.dev-installed lint check pytest
@@ -66,10 +86,12 @@ with-service = status=0; $(PY) scripts/require_service.py $(1) $(2) || status=$$
 # in Redis (each test only touches keys of its own).
 POSTGRES_URL ?= postgres://postgres@127.0.0.1:5432/newsroom
 REDIS_TEST_URL ?= redis://127.0.0.1:6379/15
-# The browser tests (tests/browser/) test the UI, so they run in the SQLite pass only.
-pytest: $(VENV)/.dev-installed browser-deps
+# The browser tests (tests/browser/) test the UI, so they run in the SQLite pass only; so do the edge tests
+# (tests/edge/), which start Varnish and app instances on a database of their own.
+pytest: $(VENV)/.dev-installed browser-deps edge-deps
 	$(VENV)/bin/pytest $(PYTEST_ARGS)
-	$(call with-service,PostgreSQL,$(POSTGRES_URL),DATABASE_URL=$(POSTGRES_URL) $(VENV)/bin/pytest -m "not browser" $(PYTEST_ARGS))
+	$(call with-service,PostgreSQL,$(POSTGRES_URL),DATABASE_URL=$(POSTGRES_URL) $(VENV)/bin/pytest \
+		-m "not browser and not edge" $(PYTEST_ARGS))
 	$(call with-service,Redis,$(REDIS_TEST_URL),REDIS_URL=$(REDIS_TEST_URL) $(VENV)/bin/pytest $(PYTEST_ARGS) \
 		$(wildcard tests/test_*cache*.py) tests/test_most_read.py tests/test_front_page.py)
 

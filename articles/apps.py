@@ -17,12 +17,15 @@ class ArticlesConfig(AppConfig):
         for model in self.get_models():
             pre_save.connect(clean_text_fields, sender=model, dispatch_uid=f"articles.clean_text.{model.__name__}")
 
-        # Whoever writes what readers see, the content changed: the page cache listens.
+        # Whoever writes what readers see (or migrates), the content changed: the page cache listens, then the edge.
+        # In this order: after a commit, the page cache's new stamp is written before Varnish is purged, so that what
+        # Varnish fetches next is never a page the app still holds from before the write.
         for model in signals.SHOWN_MODELS:
-            post_save.connect(signals.model_written, sender=model, dispatch_uid=f"articles.saved.{model}")
-            post_delete.connect(signals.model_written, sender=model, dispatch_uid=f"articles.deleted.{model}")
+            post_save.connect(signals.model_saved, sender=model, dispatch_uid=f"articles.saved.{model}")
+            post_delete.connect(signals.model_deleted, sender=model, dispatch_uid=f"articles.deleted.{model}")
+        post_migrate.connect(signals.migrated, dispatch_uid="articles.migrated")
         signals.content_changed.connect(pagecache.invalidation.content_changed, dispatch_uid="articles.pagecache")
-        post_migrate.connect(pagecache.invalidation.migrated, dispatch_uid="articles.pagecache.migrated")
+        signals.content_changed.connect(pagecache.edge.content_changed, dispatch_uid="articles.pagecache.edge")
 
         # loaddata skips Article.save(): a fixture's row gets its search columns and photo renditions here.
         post_save.connect(Article.fill_derived_after_raw_save, sender=Article, dispatch_uid="articles.raw_save")

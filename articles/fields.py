@@ -14,6 +14,8 @@ A field added to `Article` is added here, in the group it belongs to, and every 
 | `word_diffed()` | texts compared word by word, not before → after | `revisions.py`                                   |
 | `CARD`          | what a list's card prints                       | `ArticleQuerySet.cards()`: lists load no more    |
 | `SUMMARY`       | what the API says of each article of a list     | `ArticleQuerySet.summaries()` (articles/api/)    |
+| `PLACEMENT`     | where and when readers find it (lists, menus)   | `pagecache/edge.py`: which cached pages a write  |
+|                 |                                                 | moves it on or off (FORM's, so in `stored`)      |
 | `DERIVED`       | made from the others on every save              | `revisions.py` (not stored in revisions)         |
 | `AUDIT`         | who and when, shown read-only                   | the admin's "Lưu vết" group                      |
 | `BOOKKEEPING`   | the rest the system keeps (`AUDIT` included)    | nothing: said so that no field is unknown        |
@@ -41,6 +43,11 @@ CARD = ("headline", "slug", "published_at", "lead", "author", "image", "image_re
 # last change: models.CHANGE_TIMES, which ArticleQuerySet.summaries() loads too).
 SUMMARY = (*CARD, "section", "image_caption", "image_credit", "image_alt")
 
+# Where and when readers find an article: a change of one of these moves it on, off or along the lists (the site's,
+# its section's, its author's) and the related box of its section; a change of anything else shows only where the
+# article itself is shown.
+PLACEMENT = ("status", "published_at", "unpublish_at", "section", "author")
+
 # What articles/renditions.py made of the photo, and search's folded words (articles/search.py).
 DERIVED = ("image_renditions", "search_headline", "search_text")
 # Who created and last changed the article, and when: shown read-only in the admin's "Lưu vết" group.
@@ -65,6 +72,12 @@ def _is_text(name):
     """Free text a person types: a text or char field without choices, and not the slug (made from the headline)."""
     field = _field(name)
     return isinstance(field, models.CharField | models.TextField) and not field.choices and name != "slug"
+
+
+@functools.cache
+def placement_columns():
+    """`PLACEMENT` as database columns (`section_id`, not `section`): what a row holds, compared before and after."""
+    return tuple(_field(name).attname for name in PLACEMENT)
 
 
 @functools.cache

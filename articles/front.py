@@ -45,6 +45,12 @@ class Front:
     sections: list = field(default_factory=list)  # [(Section, [Headline])], in the editors' order
     most_read: list = field(default_factory=list)
 
+    def article_ids(self):
+        """Every article the page shows, once each: what a cache in front labels it with (pagecache/edge.py)."""
+        shown = [self.breaking_article, self.lead, *self.featured, *self.latest, *self.most_read]
+        shown += [headline for _, headlines in self.sections for headline in headlines]
+        return list(dict.fromkeys(item.pk if isinstance(item, Article) else item.id for item in shown if item))
+
 
 def slots(arrangement):
     """The lead and featured slots of `arrangement` (None: nothing saved yet), padded with empty ones: always

@@ -82,21 +82,32 @@ def last_change(prefix=""):
 
 class PublicQuerySet(models.QuerySet):
     """Queryset writes of models shown on public pages: those that skip save() and its signals (update, bulk_create,
-    bulk_update) still say the content changed (articles/signals.py), and a delete of many rows says it once."""
+    bulk_update) still say the content changed (articles/signals.py), and a delete of many rows says it once.
+
+    bulk_create names the rows it made, and update() those it is about to change when the model can tell (`in_place`);
+    otherwise, as bulk_update() always, they say that anything may have changed."""
 
     # Columns no reader sees: an update of these alone changes no page.
     unseen_fields = frozenset()
 
     def update(self, **kwargs):
+        if not kwargs.keys() - self.unseen_fields:
+            return super().update(**kwargs)
+        named = self.in_place(kwargs)
         rows = super().update(**kwargs)
-        if rows and kwargs.keys() - self.unseen_fields:
-            signals.changed(self.model, self.db)
+        if rows:
+            signals.changed(self.model, self.db, named)
         return rows
+
+    def in_place(self, values):
+        """The rows an update setting `values` is about to change, as `signals.Change`s, when each keeps its place on
+        every page; None (anything may change) unless the model says otherwise."""
+        return None
 
     def bulk_create(self, objs, *args, **kwargs):
         created = super().bulk_create(objs, *args, **kwargs)
         if created:
-            signals.changed(self.model, self.db)
+            signals.changed(self.model, self.db, [signals.Change(obj, obj.pk, created=True) for obj in created])
         return created
 
     def bulk_update(self, objs, *args, **kwargs):
@@ -200,6 +211,22 @@ class ArticleQuerySet(PublicQuerySet):
     # The optimistic lock's counter: Article._claim_next_version() bumps it alone, and the save that follows
     # invalidates the page cache anyway.
     unseen_fields = frozenset({"version"})
+    # An update of more articles than this says that anything may have changed: naming them all would cost a read of
+    # every row for a purge of nearly everything.
+    named_rows = 200
+
+    def in_place(self, values):
+        """An update that moves no article (sets no `fields.PLACEMENT` column: a correction's `corrected_at`, photo
+        renditions, a typo fixed by hand) names its rows, read just before it: their own pages are all it changes. Read
+        apart from the update, so a row it reaches that was not there a moment before goes unnamed; every write that
+        can bring one there (a save, a publication) says so itself."""
+        columns = fields.placement_columns()
+        if values.keys() & {*fields.PLACEMENT, *columns}:
+            return None
+        rows = list(self.values("pk", *columns)[: self.named_rows + 1])
+        if len(rows) > self.named_rows:
+            return None
+        return [signals.Change(Article(**row), row["pk"], stored=row) for row in rows]
 
     @staticmethod
     def _visible(now=None):
@@ -379,7 +406,7 @@ class Article(models.Model):
     objects = ArticleQuerySet.as_manager()
 
     # Set by save(): the form's fields as the row held them before this save (None for a new article). What the audit
-    # log compares (workflow.record_save); never stored.
+    # log compares (workflow.record_save) and the edge's purge reads (articles/signals.py); never stored.
     stored = None
 
     class Meta:
@@ -888,3 +915,22 @@ class AuditEntry(models.Model):
 
     def delete(self, *args, **kwargs):
         raise PermissionError("Nhật ký chỉ được ghi thêm, không được xoá.")
+
+
+class PendingPurge(models.Model):
+    """A purge of the edge cache (Varnish) that did not get through: retried until it does, by any app process
+    (articles/pagecache/purges.py). Kept in the database, so that no worker's restart loses one."""
+
+    target = models.CharField(max_length=300)
+    keys = models.TextField()
+    attempts = models.PositiveIntegerField(default=1)
+    created_at = models.DateTimeField(auto_now_add=True)
+    retry_at = models.DateTimeField(db_index=True)
+    error = models.TextField(blank=True)
+
+    class Meta:
+        verbose_name = "lệnh xoá bộ nhớ đệm chờ gửi lại"
+        verbose_name_plural = "lệnh xoá bộ nhớ đệm chờ gửi lại"
+
+    def __str__(self):
+        return f"{self.target}: {self.keys}"

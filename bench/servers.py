@@ -18,12 +18,15 @@ from pathlib import Path
 CONFIG = Path(__file__).resolve().parent.parent / "newsroom" / "gunicorn.conf.py"
 
 
-def gunicorn(executable, app, port, pidfile, logfile, env=None, chdir=None, ready="/"):
+def gunicorn(executable, app, port, pidfile, logfile, env=None, chdir=None, ready="/", workers=None, app_log=False):
     """`app` under gunicorn as `make serve` runs ours (newsroom/gunicorn.conf.py), logging to `logfile`; `ready`
-    answers on return."""
+    answers on return. `workers`: another number of processes; `app_log`: the app's own log (stdout) goes to `logfile`
+    too, which a daemon would otherwise lose."""
     command = [
         executable, "-c", CONFIG, app, "--bind", f"127.0.0.1:{port}",
         "--error-logfile", logfile, "--pid", pidfile, "--daemon",
+        *(["--workers", str(workers)] if workers else []),
+        *(["--capture-output"] if app_log else []),
     ]  # fmt: skip
     if chdir:
         command += ["--chdir", chdir]

@@ -192,6 +192,18 @@ PAGE_CACHE_SECONDS = int(env_str("NEWSROOM_PAGE_CACHE_SECONDS", "300"))
 # at again on every request, so an edit shows at once with the page cache on.
 PAGE_CACHE_WATCH_FILES = env_bool("NEWSROOM_PAGE_CACHE_WATCH_FILES", DEBUG)
 
+# The edge (articles/pagecache/edge.py, deploy/varnish/newsroom.vcl, docs/DEPLOYMENT.md): pages the page cache keeps
+# are labelled for shared caches in front (Surrogate-Key, Surrogate-Control), and after every write each Varnish in
+# NEWSROOM_VARNISH_URLS (http://host:port, comma-separated; none: no purging) drops what it touched, each connect and
+# read waiting at most NEWSROOM_VARNISH_TIMEOUT seconds (a purge that fails is queued and retried).
+# NEWSROOM_EDGE_SECONDS is the longest a shared cache keeps a page (the bound on staleness if a purge were ever lost);
+# NEWSROOM_EDGE_GRACE_SECONDS how long after that it may still serve it while every app server is down. Neither ever
+# reaches past the next scheduled publication or take-down.
+VARNISH_URLS = env_list("NEWSROOM_VARNISH_URLS")
+VARNISH_TIMEOUT = float(env_str("NEWSROOM_VARNISH_TIMEOUT", "0.5"))
+EDGE_SECONDS = int(env_str("NEWSROOM_EDGE_SECONDS", "3600"))
+EDGE_GRACE_SECONDS = int(env_str("NEWSROOM_EDGE_GRACE_SECONDS", "21600"))
+
 # The read-only JSON API under /api/v1/ (articles/api/, docs/API.md): Django REST framework, JSON only, anonymous (no
 # authentication: an editor's session shows nothing more), every error a JSON body with a Vietnamese `detail`.
 REST_FRAMEWORK = {

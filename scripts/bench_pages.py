@@ -117,20 +117,28 @@ def postgres(sql):
 def prepare(db, articles, reuse):
     """Seed `db` unless --reuse finds it seeded; return what the other steps need (URLs, last page numbers)."""
     env = django_env(db)
-    if not (reuse and _seeded(db, env, articles)):
-        if db == "sqlite":
-            for suffix in ("", "-wal", "-shm"):
-                Path(f"{WORK / 'pages.sqlite3'}{suffix}").unlink(missing_ok=True)
-        else:
-            postgres(f"DROP DATABASE IF EXISTS {PG_NAME}")
-            postgres(f"CREATE DATABASE {PG_NAME}")
-        run([PYTHON, "manage.py", "migrate", "--verbosity", "0"], env=env)
-        started = time.perf_counter()
-        run([PYTHON, "manage.py", "seed_demo", "--articles", articles, "--seed", "1"], env=env)
-        print(f"seed_demo on {db}: {time.perf_counter() - started:.0f} s", flush=True)
-        run([PYTHON, __file__, "--inside", "photos"], env=env)
+    if not (reuse and seeded(env, articles)):
+        seed(env, articles)
     run([PYTHON, __file__, "--inside", "front"], env=env)
     return last_json(run([PYTHON, __file__, "--inside", "describe"], env=env, capture_output=True, text=True).stdout)
+
+
+def seed(env, articles):
+    """The database `env` names (an SQLite file, or a PostgreSQL database on PG_SERVER) made afresh, migrated, with
+    `articles` demo articles and the shared photo on every one. scripts/bench_edge.py seeds its own with this too."""
+    url = env["DATABASE_URL"]
+    if url.startswith("sqlite:///"):
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{url.removeprefix('sqlite:///')}{suffix}").unlink(missing_ok=True)
+    else:
+        name = url.rpartition("/")[2]
+        postgres(f"DROP DATABASE IF EXISTS {name}")
+        postgres(f"CREATE DATABASE {name}")
+    run([PYTHON, "manage.py", "migrate", "--verbosity", "0"], env=env)
+    started = time.perf_counter()
+    run([PYTHON, "manage.py", "seed_demo", "--articles", articles, "--seed", "1"], env=env)
+    print(f"seed_demo: {time.perf_counter() - started:.0f} s", flush=True)
+    run([PYTHON, __file__, "--inside", "photos"], env=env)
 
 
 def last_json(output):
@@ -138,8 +146,10 @@ def last_json(output):
     return json.loads(next(line for line in reversed(output.splitlines()) if line.startswith(("[", "{"))))
 
 
-def _seeded(db, env, articles):
-    if db == "sqlite" and not (WORK / "pages.sqlite3").exists():
+def seeded(env, articles):
+    """Whether the database `env` names holds `articles` visible articles."""
+    url = env["DATABASE_URL"]
+    if url.startswith("sqlite:///") and not Path(url.removeprefix("sqlite:///")).exists():
         return False
     probe = subprocess.run(
         [str(PYTHON), __file__, "--inside", "describe"], cwd=ROOT, env=env, capture_output=True, text=True

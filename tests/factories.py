@@ -4,11 +4,15 @@ Plain functions, imported by the tests (`from tests.factories import make_articl
 Every article is written through `Article.save()`, as the admin and the importer write them.
 """
 
+import http.client
 import io
 import struct
+import time
 import zlib
 from datetime import timedelta
 from pathlib import Path
+from typing import NamedTuple
+from urllib.parse import urlencode, urlsplit
 
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
@@ -119,3 +123,120 @@ def cache_entries(settings):
     if "redis" in settings.CACHES["default"]["BACKEND"].lower():
         return len(cache.keys("*"))
     return sum(1 for path in Path(settings.CACHES["default"]["LOCATION"]).iterdir() if path.suffix == ".djcache")
+
+
+# The edge tests (tests/edge/): HTTP as browsers and editors send it, to the processes bench/edge.py starts, and the
+# site's database reached through a shell process on it (bench.edge.Shell), since it is not the test database.
+
+# The csrftoken cookie an editor's requests carry: Django takes any 32 letters and digits, sent back in the form.
+CSRF_SECRET = "edgetests0csrf0secret00000000000"
+
+
+class Answer(NamedTuple):
+    status: int
+    headers: dict  # names in lower case
+    text: str
+
+
+def fetch_url(url, method="GET", form=None, cookies=None, headers=None, source=None):
+    """One request, redirects not followed; from the address `source` (this machine has all of 127.0.0.0/8)."""
+    parts = urlsplit(url)
+    sent = dict(headers or {})
+    if cookies:
+        sent["Cookie"] = "; ".join(f"{name}={value}" for name, value in cookies.items())
+    body = None
+    if form is not None:
+        body = urlencode(form, doseq=True)
+        sent["Content-Type"] = "application/x-www-form-urlencoded"
+    connection = http.client.HTTPConnection(
+        parts.hostname, parts.port, timeout=30, source_address=(source, 0) if source else None
+    )
+    try:
+        connection.request(method, parts.path + (f"?{parts.query}" if parts.query else ""), body, sent)
+        response = connection.getresponse()
+        text = response.read().decode(errors="replace")
+    finally:
+        connection.close()
+    return Answer(response.status, {name.lower(): value for name, value in response.getheaders()}, text)
+
+
+class EdgeSite:
+    """A `bench.edge.Site` (Varnish in front of app instances) with a shell on its database: what the edge tests do."""
+
+    ADMIN = "/admin/articles/article/"
+
+    def __init__(self, site, shell):
+        self.site, self.shell = site, shell
+        self._editor = None
+
+    def get(self, path, **kwargs):
+        """A request through Varnish."""
+        return fetch_url(self.site.url(path), **kwargs)
+
+    def warm(self, path):
+        """GET `path` through Varnish until Varnish answers it from its cache; its text."""
+        for _ in range(3):
+            answer = self.get(path)
+            if answer.headers.get("x-cache") == "hit":
+                return answer.text
+        raise AssertionError(f"{path} is not cached: {answer.status} {answer.headers}")
+
+    def make_article(self, headline, section=None, **values):
+        """A published article (unless `values` say otherwise) in the section named `section`: its id, URL, headline.
+        Times are given in seconds from now (`published_in`, `unpublished_in`)."""
+        return self.shell.run(
+            "from datetime import timedelta\n"
+            "from django.utils import timezone\n"
+            "from articles.models import Section\n"
+            "from tests.factories import make_article\n"
+            f"values = {values!r}\n"
+            "for name, field in (('published_in', 'published_at'), ('unpublished_in', 'unpublish_at')):\n"
+            "    if name in values:\n"
+            "        values[field] = timezone.now() + timedelta(seconds=values.pop(name))\n"
+            f"section = Section.objects.get_or_create(name={section!r})[0] if {section!r} else None\n"
+            f"article = make_article(headline={headline!r}, section=section, **values)\n"
+            "result = {'pk': article.pk, 'url': article.get_absolute_url(), 'headline': article.headline}\n"
+        )
+
+    @property
+    def editor(self):
+        """The cookies of an editor logged in (a superuser's session, in the shared database)."""
+        if self._editor is None:
+            session = self.shell.run(
+                "from django.contrib.auth.models import User\n"
+                "from django.test import Client\n"
+                "user = User.objects.filter(username='bientap').first()\n"
+                "user = user or User.objects.create_superuser('bientap', password='edge-tests')\n"
+                "client = Client()\n"
+                "client.force_login(user)\n"
+                "result = client.cookies['sessionid'].value\n"
+            )
+            self._editor = {"sessionid": session, "csrftoken": CSRF_SECRET}
+        return self._editor
+
+    def save_in_admin(self, instance, pk, **changes):
+        """The editor saves article `pk`'s change form with `changes` on app instance `instance` (not through Varnish);
+        the answer, a redirect when saved."""
+        form = self.shell.run(
+            "from articles.models import Article\n"
+            "from tests.factories import article_form_data\n"
+            f"result = article_form_data(Article.objects.get(pk={pk}), **{changes!r})\n"
+        )
+        return self.admin_post(instance, f"{self.ADMIN}{pk}/change/", form)
+
+    def admin_post(self, instance, path, form):
+        return fetch_url(
+            self.site.app_url(instance, path), "POST", {**form, "csrfmiddlewaretoken": CSRF_SECRET}, self.editor
+        )
+
+    def pending_purges(self):
+        return self.shell.run("from articles.models import PendingPurge\nresult = PendingPurge.objects.count()")
+
+    def until(self, condition, seconds, what):
+        """Wait until `condition()` is true (at most `seconds`); how long it took."""
+        started = time.monotonic()
+        while not condition():
+            if time.monotonic() - started > seconds:
+                raise AssertionError(f"not within {seconds} s: {what}")
+            time.sleep(0.05)
+        return time.monotonic() - started

@@ -38,8 +38,10 @@ def test_every_model_field_is_declared_in_exactly_one_place():
     assert not set(declared) - model_fields(), "articles/fields.py names fields the model does not have"
     twice = {name for name in declared if declared.count(name) > 1}
     assert not twice, f"declared twice in articles/fields.py: {sorted(twice)}"
-    for subset in (fields.PUBLISHING, fields.CARD, fields.SUMMARY):
+    for subset in (fields.PUBLISHING, fields.CARD, fields.SUMMARY, fields.PLACEMENT):
         assert set(subset) <= model_fields()
+    # What Article.save() reads before writing (`stored`: the form's fields) holds what the edge compares.
+    assert set(fields.PLACEMENT) <= set(fields.FORM)
 
 
 def test_the_admin_form_shows_every_declared_field_in_its_group(editor_client):

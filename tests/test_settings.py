@@ -69,6 +69,16 @@ def test_cache_is_shared_by_all_workers_files_by_default_redis_with_redis_url(se
     assert redis["default"]["OPTIONS"]["IGNORE_EXCEPTIONS"] is True
 
 
+def test_varnish_servers_to_purge_are_a_comma_separated_list_none_by_default(settings_from_env):
+    """No Varnish named, nothing is purged; shared caches keep a page an hour at most, six more while no app answers."""
+    default = settings_from_env(DJANGO_SECRET_KEY=PRODUCTION_KEY)
+    assert (default["VARNISH_URLS"], default["EDGE_SECONDS"], default["EDGE_GRACE_SECONDS"]) == ([], 3600, 21600)
+    named = settings_from_env(
+        DJANGO_SECRET_KEY=PRODUCTION_KEY, NEWSROOM_VARNISH_URLS="http://10.0.0.5:6081, http://10.0.0.6:6081"
+    )
+    assert named["VARNISH_URLS"] == ["http://10.0.0.5:6081", "http://10.0.0.6:6081"]
+
+
 def test_media_is_on_local_disk_unless_an_s3_bucket_is_named(settings_from_env):
     """Without DJANGO_S3_BUCKET photos are files under MEDIA_ROOT, served by the site itself."""
     loaded = settings_from_env(DJANGO_SECRET_KEY=PRODUCTION_KEY, DJANGO_MEDIA_ROOT="/srv/newsroom/media")

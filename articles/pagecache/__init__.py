@@ -11,8 +11,11 @@ docs/CACHING.md explains the design and why. The package, a module per concern:
   cheapest read of the stamp each backend allows.
 - ``front.py``: ``PageCacheApp`` (newsroom/wsgi.py) answers a hit before Django builds a request;
   ``PageCacheMiddleware`` stores pages, and answers hits itself for what reaches Django anyway.
-- ``invalidation.py``: what makes pages stale; its receivers are connected in ``ArticlesConfig.ready()``.
-- ``local.py``: this process's rules and store, made once.
+- ``invalidation.py``: what makes pages stale; its receiver is connected in ``ArticlesConfig.ready()``.
+- ``edge.py``: the same pages for Varnish or a CDN in front: each labelled with the keys of what it shows and a
+  lifetime for shared caches, and, after a write, the keys it touched purged (its receiver is connected there too);
+  ``purges.py``: the purges' delivery to every Varnish, queued and retried when one fails.
+- ``local.py``: this process's rules, store and edge lifetimes, made once.
 """
 
 from articles.pagecache.front import PageCacheApp, PageCacheMiddleware

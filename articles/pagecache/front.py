@@ -27,9 +27,9 @@ class PageCacheApp:
         local = here()
         key = local.rules.page_key(environ)
         if key is not None and environ.keys().isdisjoint(PER_REQUEST_HEADERS):
-            page = local.pages.lookup(key)[1]
+            stamp, page = local.pages.lookup(key)
             if page is not None:
-                start_response("200 OK", [*page[2], *self.hit_headers(environ)])
+                start_response("200 OK", [*page[2], *local.edge.lifetime(stamp), *self.hit_headers(environ)])
                 return [page[3]]
         return self.application(environ, start_response)
 
@@ -50,8 +50,13 @@ class PageCacheMiddleware:
         pages = local.pages
         stamp, page = pages.lookup(key)
         if page is not None:
-            return HttpResponse(page[3], headers=page[2])
+            return HttpResponse(page[3], headers=[*page[2], *local.edge.lifetime(stamp)])
         started = time.time()
         response = must_revalidate(request, self.get_response(request))
-        pages.store(key, stamp, started, request, response)
+        kept = pages.store(key, stamp, started, request, response)
+        # Shared caches keep it only if no write replaced the stamp while it was made: the edge's purge for that write
+        # may already have gone out, and this page could predate it.
+        if kept is not None and pages.read_stamp() == kept:
+            for name, value in local.edge.lifetime(kept):
+                response[name] = value
         return response

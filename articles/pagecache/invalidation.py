@@ -1,6 +1,6 @@
-"""What makes stored pages stale: any change of content (``articles/signals.py``), and ``migrate``.
+"""What makes stored pages stale: any change of content (``articles/signals.py``; ``migrate`` is one too).
 
-``ArticlesConfig.ready()`` connects these receivers. Nothing else writes the stamp but ``PageCache.renew()``, and
+``ArticlesConfig.ready()`` connects the receiver. Nothing else writes the stamp but ``PageCache.renew()``, and
 nothing but this module asks for it after a write.
 """
 
@@ -22,12 +22,6 @@ def invalidate(using=DEFAULT_DB_ALIAS):
 
 
 def content_changed(sender, using=DEFAULT_DB_ALIAS, **kwargs):
-    """articles.signals.content_changed: a save, a delete or a queryset write of something readers see."""
+    """articles.signals.content_changed: a save, a delete or a queryset write of something readers see, or
+    ``migrate``. Whatever changed, every page is stale (docs/CACHING.md says why)."""
     invalidate(using)
-
-
-def migrated(sender, app_config, using=DEFAULT_DB_ALIAS, **kwargs):
-    """post_migrate: a schema change may change what pages show, with the code unchanged (``migrate`` run under
-    running workers). Once per ``migrate``: Django sends this for every app, and ours is the one that matters."""
-    if app_config.label == "articles":
-        invalidate(using)

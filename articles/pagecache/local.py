@@ -1,8 +1,9 @@
-"""This process's page cache: the rules its requests are judged by and the store it reads, made once (``here()``)
-and again after a change of settings (tests), which may name another cache."""
+"""This process's page cache: the rules its requests are judged by, the store it reads and the lifetimes it gives the
+edge, made once (``here()``) and again after a change of settings (tests), which may name another cache."""
 
 import threading
 
+from articles.pagecache.edge import Edge
 from articles.pagecache.policy import Rules
 from articles.pagecache.store import PageCache
 
@@ -11,6 +12,7 @@ class Here:
     def __init__(self):
         self.rules = Rules()
         self.pages = PageCache()
+        self.edge = Edge()
 
 
 _here = None

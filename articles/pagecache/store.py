@@ -21,6 +21,7 @@ from django.core.cache import caches
 from django.utils.cache import set_response_etag
 
 from articles.models import next_scheduled_change
+from articles.pagecache.edge import page_keys
 from articles.pagecache.keys import STAMP_KEY, VALUE_KEY_PREFIX
 from articles.pagecache.policy import storable
 from articles.pagecache.stamps import stamp_reader
@@ -77,23 +78,29 @@ class PageCache:
         return stamp
 
     def store(self, key, stamp, started, request, response):
-        """Keep `response` under `key`, if it may be shown to every reader who asks the same URL.
+        """Keep `response` under `key`, if it may be shown to every reader who asks the same URL; return the stamp it
+        is kept under (None: not kept).
 
         `stamp` is the one read before rendering began at `started`: a write that replaces it meanwhile orphans this
         page with the rest. When it had run out (or there was none), a new one is made now, covering changes from
         `started` on; unless another worker replaced it in the meantime, since this page may predate their change.
+        A kept page is labelled for the edge with the keys of what it shows (``edge.py``), which every hit repeats.
         """
         if not storable(request, response):
-            return
+            return None
         stamp = self._stamp_to_keep(stamp, started)
         if stamp is None:
-            return
+            return None
         if not response.has_header("ETag"):
             set_response_etag(response)  # what ConditionalGetMiddleware would add, so that every copy carries it
+        keys = page_keys(request, response)
+        if keys is not None:
+            response["Surrogate-Key"] = keys
         seconds = settings.PAGE_CACHE_SECONDS
         page = (stamp[0], started + seconds, list(response.items()), response.content)
         self.backend.set(key, page, timeout=seconds)
         _remember(key, page)
+        return stamp
 
     def remembered(self, name, compute):
         """`compute()`, kept under `name` and the current stamp: computed again after the next write or scheduled
