@@ -14,7 +14,9 @@ from django.utils import timezone
 from PIL import Image
 
 from articles import fields
-from articles.models import Article, Author, Section
+from articles.forms import DESK_BUTTON, OPENED_STAGE
+from articles.models import Article, Author, DeskStage, Section
+from articles.workflow import DESK_HEADS
 
 
 def make_author(name="THANH THY", **overrides):
@@ -55,6 +57,30 @@ def make_staff(username, group, **values):
     user = User.objects.create_user(username, password="pw", is_staff=True, **values)
     user.groups.add(Group.objects.get(name=group))
     return user
+
+
+def make_desk_head(username, *sections, **values):
+    """A desk head ("Trưởng ban", by group alone) with `sections` assigned."""
+    user = make_staff(username, DESK_HEADS, **values)
+    for section in sections:
+        section.desk_heads.add(user)
+    return user
+
+
+def stage(name):
+    """A desk stage by its name (the defaults: "Nháp", "Chờ ban biên tập", "Chờ duyệt", "Đã duyệt")."""
+    return DeskStage.objects.get(name=name)
+
+
+def at_stage(name, waited=timedelta(hours=1), **overrides):
+    """A draft waiting at the desk stage `name` for `waited`."""
+    since = timezone.now() - waited
+    return make_article(status=Article.Status.DRAFT, stage=stage(name), stage_since=since, **overrides)
+
+
+def desk_move_data(article, move, **overrides):
+    """The article form posted with a desk button pressed: everything as it is, the move, the stage the page showed."""
+    return article_form_data(article, **{DESK_BUTTON: move, OPENED_STAGE: article.stage_id or "", **overrides})
 
 
 def logged_in(user):

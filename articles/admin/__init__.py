@@ -2,6 +2,8 @@
 
 - ``changelist.py``: the article list and its search (the site's own, accent-insensitive);
 - ``actions.py``: bulk publish and unpublish (``articles/workflow.py`` says what they mean);
+- ``desk.py``: the desk workflow on the form: the article's stage, its moves as buttons, the move view;
+- ``notes.py``: internal notes under the form, with their @mentions;
 - ``history.py``: revisions, comparison, restore, recovery of deleted articles;
 - ``autosave.py``: what is typed, kept apart until it is saved;
 - ``share_links.py``: a draft readable without an account;
@@ -10,8 +12,10 @@
   form's "Đã gỡ" banner and refusal to save;
 - ``corrections.py``: corrections (drafted, published, replaced) and the article form's list of them;
 - ``audit.py``: Nhật ký, the audit log's screen with its CSV export, and each article's timeline on its form;
-- ``start_page.py``: the editors' start page above the admin's list of models;
-- ``owners.py``: authors and sections.
+- ``start_page.py``: the editors' start page above the admin's list of models ("Chờ tôi xử lý" first);
+- ``owners.py``: authors and sections (with their desk heads);
+- ``stages.py``: the desk's stages, data an administrator edits;
+- ``notifications.py``: each person's notifications, marked read.
 """
 
 from django.contrib import admin
@@ -19,9 +23,19 @@ from django.contrib import admin
 from articles.admin.article import ArticleAdmin
 from articles.admin.audit import AuditEntryAdmin
 from articles.admin.corrections import CorrectionAdmin
+from articles.admin.notifications import NotificationAdmin
 from articles.admin.owners import AuthorAdmin, SectionAdmin
+from articles.admin.stages import DeskStageAdmin
 
-__all__ = ["ArticleAdmin", "AuditEntryAdmin", "AuthorAdmin", "CorrectionAdmin", "SectionAdmin"]
+__all__ = [
+    "ArticleAdmin",
+    "AuditEntryAdmin",
+    "AuthorAdmin",
+    "CorrectionAdmin",
+    "DeskStageAdmin",
+    "NotificationAdmin",
+    "SectionAdmin",
+]
 
 admin.site.site_header = "Newsroom — Quản trị"
 admin.site.site_title = "Newsroom"

@@ -14,7 +14,9 @@ from articles.admin.audit import TimelineMixin
 from articles.admin.autosave import AutosaveMixin
 from articles.admin.changelist import ChangeListMixin
 from articles.admin.corrections import ArticleCorrectionsMixin
+from articles.admin.desk import DeskMixin
 from articles.admin.history import HistoryMixin
+from articles.admin.notes import NotesMixin
 from articles.admin.presence import PresenceMixin
 from articles.admin.share_links import ShareLinksMixin
 from articles.admin.takedown import TakedownMixin
@@ -27,6 +29,8 @@ from articles.pagination import IdsFirstPaginator
 class ArticleAdmin(
     ChangeListMixin,
     BulkActionsMixin,
+    DeskMixin,
+    NotesMixin,
     HistoryMixin,
     AutosaveMixin,
     ShareLinksMixin,
@@ -43,6 +47,7 @@ class ArticleAdmin(
         "author",
         "section",
         "status",
+        "stage",
         "published_at",
         "is_visible",
         "thumbnail",
@@ -50,8 +55,8 @@ class ArticleAdmin(
         "updated_by",
         "editing_now",
     ]
-    list_filter = ["status", "section", "author", "published_at"]
-    list_select_related = ["author", "section", "created_by", "updated_by"]
+    list_filter = ["status", "stage", "section", "author", "published_at"]
+    list_select_related = ["author", "section", "stage", "created_by", "updated_by"]
     # Only shows the search box: ChangeListMixin.get_search_results searches, with the site's search.
     search_fields = ["headline", "lead"]
     search_help_text = (

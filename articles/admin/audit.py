@@ -11,7 +11,7 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from articles import audit, search
+from articles import audit, search, workflow
 from articles.formatting import when
 from articles.models import Article, AuditEntry
 
@@ -127,10 +127,15 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 
 class TimelineMixin:
-    """The article's form shows its latest lines of the audit log, to those who may read the log."""
+    """The article's form shows its latest lines of the audit log: all of them to those who may read the log, its
+    moves (created, sent on or back, published…: `workflow.TIMELINE_ACTS`) to everyone else who may open it."""
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and request.user.has_perm("articles.view_auditentry"):
-            context["timeline"] = list(AuditEntry.objects.filter(article_id=obj.pk)[:TIMELINE])
-            context["timeline_url"] = f"{reverse('admin:articles_auditentry_changelist')}?bai={obj.pk}"
+        if obj is not None:
+            lines = AuditEntry.objects.filter(article_id=obj.pk)
+            if request.user.has_perm("articles.view_auditentry"):
+                context["timeline_url"] = f"{reverse('admin:articles_auditentry_changelist')}?bai={obj.pk}"
+            else:
+                lines = lines.filter(act__in=workflow.TIMELINE_ACTS)
+            context["timeline"] = list(lines[:TIMELINE])
         return super().render_change_form(request, context, add, change, form_url, obj)
