@@ -5,10 +5,13 @@ Every article is written through `Article.save()`, as the admin and the importer
 """
 
 import io
+import threading
+import time
 from datetime import timedelta
 
 from django.contrib.auth.models import Group, User
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
@@ -116,3 +119,33 @@ def article_form_data(article=None, **overrides):
         data["opened_version"] = article.version
     data.update(overrides)
     return data
+
+
+def in_thread(target, *args):
+    """Run `target(*args)` in a thread of its own (its own database connection, closed at its end); return the
+    started thread."""
+
+    def body():
+        try:
+            target(*args)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=body)
+    thread.start()
+    return thread
+
+
+def a_session_waits_on_a_lock(timeout=10):
+    """Whether, within `timeout` seconds, another PostgreSQL session of this database is waiting on a lock (the race
+    a concurrency test means to prove, not two calls that merely ran one after the other)."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.01)
+    return False
