@@ -31,7 +31,7 @@ WAIT_UNITS = (("ngày", 86400), ("giờ", 3600), ("phút", 60))
 
 
 def waited(since, now=None):
-    """How long since `since`, in its largest unit, as people say it: "2 ngày", "3 giờ", "5 phút", "vừa xong". ""
+    """How long since `since`, in its largest unit, as people say it: "2 ngày", "3 giờ", "5 phút", "dưới 1 phút". ""
     for None."""
     if since is None:
         return ""
@@ -39,7 +39,7 @@ def waited(since, now=None):
     for unit, size in WAIT_UNITS:
         if seconds >= size:
             return f"{int(seconds // size)} {unit}"
-    return "vừa xong"
+    return "dưới 1 phút"
 
 
 def iso(moment):

@@ -18,13 +18,13 @@ def queue_box(html):
     """The queue's rows as (headline, stage, waited, last move), and its counts by stage."""
     box = html[html.index('id="start-queue"') : html.index("</table>", html.index('id="start-queue"'))]
     rows = re.findall(
-        r'<th scope="row"><a href="[^"]+">([^<]+)</a></th>\s*<td>([^<]*)</td>\s*<td>[^<]*</td>\s*'
-        r'<td class="when">chờ ([^<]+)</td>\s*<td>(.*?)</td>',
+        r'<th scope="row"><a href="[^"]+">([^<]+)</a>\s*(.*?)</th>\s*<td>([^<]*)</td>\s*<td>[^<]*</td>\s*'
+        r'<td class="when">chờ ([^<]+)</td>',
         box,
         re.S,
     )
     counts = re.findall(r'<span class="desk-count">([^:]+): <strong>(\d+)</strong>', box)
-    return [(h, s, w, re.sub("<[^>]+>", "", m)) for h, s, w, m in rows], counts
+    return [(h, s, w, re.sub("<[^>]+>", "", m).strip()) for h, m, s, w in rows], counts
 
 
 @pytest.fixture
