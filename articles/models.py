@@ -1,5 +1,6 @@
 """The models, their querysets and the save pipeline: what an article, a section and an author are, the one rule for
-what a reader may see (``ArticleQuerySet.published()``), and what every save does whoever makes it.
+what a reader may see (``ArticleQuerySet.published()``), and what every save does whoever makes it; the desk
+workflow's stages, internal notes and notifications.
 
 What is elsewhere: the readers' lists and their paging (``lists.py``, ``pagination.py``), the queries compiled once
 per process (``queries.py``), the URLs printed many times (``links.py``), the field declaration (``fields.py``),

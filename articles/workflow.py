@@ -371,18 +371,23 @@ class Desk:
             found |= Q(stage_id=stage.pk) & self._scope(stage)
         return found
 
+    def _reaching(self):
+        """The stages where the user acts on more than their own articles (those they always read)."""
+        return [stage for stage in self.acting if self.user.is_superuser or stage.scope != Scope.OWN]
+
     def reaches(self, article):
         """Whether `article` has reached a stage where the user acts (and is in its scope): waiting there, past it, or
         out of the desk (published, scheduled, taken down). What a user reads in the admin beyond their own."""
         here = self.order.get(article.stage_id)
         return any(
-            (here is None or here >= self.order[stage.pk]) and self._in_scope(stage, article) for stage in self.acting
+            (here is None or here >= self.order[stage.pk]) and self._in_scope(stage, article)
+            for stage in self._reaching()
         )
 
     def reach(self):
         """`reaches` as a filter."""
         found = Q(pk__in=[])
-        for stage in self.acting:
+        for stage in self._reaching():
             later = [later.pk for later in self.stages[self.order[stage.pk] :]]
             found |= (Q(stage__isnull=True) | Q(stage_id__in=later)) & self._scope(stage)
         return found

@@ -1,13 +1,17 @@
 """The desk's stages and roles are data: made by migration 0011, changed by an administrator in the admin, and the
 moves, rights and queues follow what the rows say (articles/workflow.py reads them, never a list of its own)."""
 
+import io
+
 import pytest
+from django.contrib.auth import get_user_model
 from django.contrib.auth.models import Group
+from django.core.management import call_command
 
 from articles import workflow
 from articles.models import Article, DeskStage
 from articles.workflow import DESK_HEADS, EDITORS, EDITORS_IN_CHIEF, REPORTERS, SECRETARIES
-from tests.factories import at_stage, logged_in, make_staff, stage
+from tests.factories import at_stage, logged_in, make_section, make_staff, stage
 
 pytestmark = pytest.mark.django_db
 
@@ -94,3 +98,13 @@ def test_a_sections_desk_heads_are_chosen_among_the_staff_in_its_admin(admin_cli
     assert admin_client.post(f"/admin/articles/section/{economy.pk}/change/", data).status_code == 302
     article = at_stage("Chờ ban biên tập", section=economy)
     assert [person.username for person in workflow.people_at(stage("Chờ ban biên tập"), article)] == ["hung", "nam"]
+
+
+def test_make_run_gives_a_demo_desk_head_for_every_section_and_a_secretary(settings):
+    """The demo accounts include a desk head who receives every section's articles and a newsroom secretary."""
+    settings.DEBUG = True
+    sections = {make_section("Kinh tế"), make_section("Xã hội")}
+    call_command("demo_accounts", stdout=io.StringIO())
+    head, secretary = (get_user_model().objects.get(username=name) for name in ("truongban", "thuky"))
+    assert set(head.desk_sections.all()) == sections and head.groups.get().name == DESK_HEADS
+    assert secretary.groups.get().name == SECRETARIES
