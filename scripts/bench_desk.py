@@ -16,10 +16,9 @@ of each is a warm-up and is not counted. "queue alone" times `workflow.queue()` 
 
 import argparse
 import os
-import statistics
 import time
 
-from benchdb import throwaway_django
+from benchdb import throwaway_django, timed
 
 REPORTERS = 30
 # Share of the drafts in the desk at each default stage, in order.
@@ -65,18 +64,6 @@ def write_history(connection, count):
                 f"FROM articles_article WHERE id <= {count}"
             )
         cursor.execute("VACUUM ANALYZE" if connection.vendor == "postgresql" else "ANALYZE")
-
-
-def timed(call, runs):
-    """(median, p95) milliseconds of `runs` calls after a warm-up."""
-    call()
-    times = []
-    for _ in range(runs):
-        started = time.perf_counter()
-        call()
-        times.append((time.perf_counter() - started) * 1000)
-    times.sort()
-    return statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
 
 
 def main():

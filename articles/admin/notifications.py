@@ -10,6 +10,7 @@ from django.utils.decorators import method_decorator
 from django.utils.html import format_html
 from django.views.decorators.http import require_POST
 
+from articles.admin.readonly import ReadOnlyMixin
 from articles.formatting import when
 from articles.models import Notification
 
@@ -30,7 +31,8 @@ class UnreadFilter(admin.SimpleListFilter):
 
 
 @admin.register(Notification)
-class NotificationAdmin(admin.ModelAdmin):
+class NotificationAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_title = "Thông báo của bạn"
     list_display = ["shown", "moment", "is_read"]
     list_display_links = None
     list_filter = [UnreadFilter]
@@ -49,18 +51,6 @@ class NotificationAdmin(admin.ModelAdmin):
 
     def has_view_permission(self, request, obj=None):
         return self.has_module_permission(request) and (obj is None or obj.recipient_id == request.user.pk)
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        return super().changelist_view(request, {"title": "Thông báo của bạn", **(extra_context or {})})
 
     @admin.display(description="thông báo")
     def shown(self, notification):
