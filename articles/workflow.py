@@ -158,7 +158,7 @@ def publish(article, user, *, now=None, time_chosen=False):
     - A take-down time already past is cleared: publishing again what was taken down means readers should see it.
     """
     _must_publish(user)
-    if article.status != DRAFT:
+    if article.status != Article.Status.DRAFT:
         return False  # already published; a taken-down article comes back only through `reinstate`
     now = now or timezone.now()
     article.status = Article.Status.PUBLISHED
