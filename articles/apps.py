@@ -37,6 +37,8 @@ class ArticlesConfig(AppConfig):
         # Every act on an article is on record in the audit log (Nhật ký), whoever makes it.
         post_save.connect(workflow.record_save, sender=Article, dispatch_uid="articles.audit.saved")
         post_delete.connect(workflow.record_delete, sender=Article, dispatch_uid="articles.audit.deleted")
+        # Every new draft starts at the desk's first stage, whoever writes it.
+        pre_save.connect(workflow.enter_desk, sender=Article, dispatch_uid="articles.workflow.enter_desk")
 
         # Per-process memos of settings, made anew when a test changes them.
         setting_changed.connect(pagecache.local.forget, dispatch_uid="articles.pagecache.settings")

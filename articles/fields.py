@@ -18,6 +18,8 @@ A field added to `Article` is added here, in the group it belongs to, and every 
 |                 |                                                 | moves it on or off (FORM's, so in `stored`)      |
 | `DERIVED`       | made from the others on every save              | `revisions.py` (not stored in revisions)         |
 | `AUDIT`         | who and when, shown read-only                   | the admin's "Lưu vết" group                      |
+| `DESK`          | where a draft is in the desk workflow           | `workflow.py` (its moves save them), revisions   |
+|                 |                                                 | (not stored: a restore never moves an article)   |
 | `BOOKKEEPING`   | the rest the system keeps (`AUDIT` included)    | nothing: said so that no field is unknown        |
 
 tests/test_fields.py fails, naming the field, when a model field is in no group or a consumer covers another set.
@@ -52,10 +54,13 @@ PLACEMENT = ("status", "published_at", "unpublish_at", "section", "author")
 DERIVED = ("image_renditions", "search_headline", "search_text")
 # Who created and last changed the article, and when: shown read-only in the admin's "Lưu vết" group.
 AUDIT = (("created_by", "created_at"), ("updated_by", "updated_at"))
+# Where a draft is in the desk workflow: its stage, since when, who first opened it there (articles/workflow.py).
+DESK = ("stage", "stage_since", "stage_opened_by", "stage_opened_at")
 # The rest the system keeps: the id, the optimistic lock's counter (Article.save()), the importer's source and checksum,
-# when the latest correction was published (workflow.publish_correction).
+# when the latest correction was published (workflow.publish_correction), the desk's position.
 BOOKKEEPING = (
     *(name for pair in AUDIT for name in pair),
+    *DESK,
     "id",
     "version",
     "source_key",

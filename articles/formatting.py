@@ -45,6 +45,23 @@ def when(moment, *, seconds=False, date=True):
     return timezone.localtime(moment).strftime(f"{DATE} - {clock}" if date else clock)
 
 
+# Django's timesince has no Vietnamese in 5.2 (its catalogue still holds the old "%d day" strings); Vietnamese needs
+# no plurals anyway.
+WAIT_UNITS = (("ngày", 86400), ("giờ", 3600), ("phút", 60))
+
+
+def waited(since, now=None):
+    """How long since `since`, in its largest unit, as people say it: "2 ngày", "3 giờ", "5 phút", "dưới 1 phút". ""
+    for None."""
+    if since is None:
+        return ""
+    seconds = ((now or timezone.now()) - since).total_seconds()
+    for unit, size in WAIT_UNITS:
+        if seconds >= size:
+            return f"{int(seconds // size)} {unit}"
+    return "dưới 1 phút"
+
+
 def iso(moment):
     """`moment` in ISO 8601, local time with its offset, to the second: "2020-02-17T09:44:05+07:00". "" for None."""
     return _iso(moment, timezone.get_current_timezone()) if moment else ""

@@ -1,5 +1,6 @@
-"""The admin's forms: the article form with its conflict check, the autosave form, the share-link form, and the
-reasons asked for taking down, reinstating and deleting a taken-down article, and the "Trang nhất" screen's form."""
+"""The admin's forms: the article form with its conflict check and its desk moves, the autosave form, the share-link
+form, the reasons asked for taking down, reinstating and deleting a taken-down article, internal notes, and the
+"Trang nhất" screen's form."""
 
 import re
 
@@ -7,20 +8,38 @@ from django import forms
 from django.urls import reverse
 from django.utils.html import format_html
 
-from articles import fields, search
+from articles import fields, search, workflow
 from articles.formatting import display_name, when
-from articles.models import Article, Pick
+from articles.models import Article, InternalNote, Pick
 from articles.revisions import version_opened_at
+
+# The name of the article form's desk buttons (their value: the move, articles/workflow.py `steps`), and of the hidden
+# input holding the stage the form was opened at.
+DESK_BUTTON = "_desk"
+OPENED_STAGE = "opened_stage"
 
 
 class ArticleAdminForm(forms.ModelForm):
     """The admin's article form. It carries the version it was opened at and refuses to save over a newer one,
-    re-showing everything that was typed with who saved in between, when, and a link to what they changed."""
+    re-showing everything that was typed with who saved in between (or who moved the article to another stage), when,
+    and a link to what they changed. A desk button (`desk_move`) saves what was typed and makes that move, if
+    articles/workflow.py allows it; if not, nothing is saved and the form says why, everything typed kept."""
 
     # No Meta: the admin builds the form for Article with the fields of its fieldsets.
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    desk_reason = forms.CharField(
+        label="Lý do trả lại",
+        required=False,
+        max_length=2000,
+        widget=forms.Textarea(attrs={"rows": 3}),
+        help_text="Bắt buộc khi trả bài; người viết thấy lý do này trên bài và ở trang đầu của họ.",
+    )
     # An autosave the user chose to restore (ArticleAdmin.get_form): it fills the form, and only Save stores it.
     restored = {}
+    # Who posts the form and which desk button they pressed (articles/admin/desk.py); the move, once allowed.
+    desk_user = None
+    desk_move = None
+    desk_step = None
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,8 +62,28 @@ class ArticleAdminForm(forms.ModelForm):
             # Saving again after reading the message is a deliberate choice: the other save stays in the history.
             self.data = self.data.copy()
             self.data["opened_version"] = self.instance.version
+            moved = self.data.get(OPENED_STAGE, str(self.instance.stage_id or "")) != str(self.instance.stage_id or "")
+            self.data[OPENED_STAGE] = self.instance.stage_id or ""
+            if moved:
+                raise forms.ValidationError(
+                    f"{workflow.moved_first(self.instance)} Bài chưa được lưu; mọi thứ bạn gõ vẫn còn nguyên bên dưới.",
+                    code="moved",
+                )
             raise forms.ValidationError(self.conflict_message(opened), code="stale")
         return cleaned
+
+    def _post_clean(self):
+        super()._post_clean()  # the instance now holds what was typed
+        if not self.desk_move or self._errors:
+            return
+        if "status" in self.changed_data:
+            self.add_error(None, "Hoặc đổi trạng thái, hoặc bấm một nút chuyển khâu: không cả hai cùng lúc.")
+            return
+        try:
+            reason = self.cleaned_data.get("desk_reason", "")
+            self.desk_step = workflow.check_move(self.instance, self.desk_user, self.desk_move, reason=reason)
+        except workflow.Refused as refused:
+            self.add_error(None, f"Bài chưa được lưu: {refused}")
 
     def conflict_message(self, opened):
         article = self.instance
@@ -104,6 +143,23 @@ class TakedownForm(ReasonForm):
         required=False,
         help_text="Để trống: bạn đọc chỉ thấy thông báo bài đã bị gỡ, không thấy tiêu đề.",
     )
+
+
+class NoteForm(forms.ModelForm):
+    """An internal note: its text, required (blank or spaces only refused on the same page, with what was typed)."""
+
+    class Meta:
+        model = InternalNote
+        fields = ["text"]
+        widgets = {"text": forms.Textarea(attrs={"rows": 3})}
+        help_texts = {"text": "Chỉ người trong tòa soạn đọc được. Gõ @tên để báo cho đồng nghiệp."}
+        error_messages = {"text": {"required": "Ghi chú trống: hãy viết nội dung."}}
+
+    def clean_text(self):
+        text = self.cleaned_data["text"].strip()
+        if not text:
+            raise forms.ValidationError("Ghi chú trống: hãy viết nội dung.")
+        return text
 
 
 # The datetime-local input sends ISO 8601 without seconds; Django's DateTimeField reads it.

@@ -1,5 +1,6 @@
 """The models, their querysets and the save pipeline: what an article, a section and an author are, the one rule for
-what a reader may see (``ArticleQuerySet.published()``), and what every save does whoever makes it.
+what a reader may see (``ArticleQuerySet.published()``), and what every save does whoever makes it; the desk
+workflow's stages, internal notes and notifications.
 
 What is elsewhere: the readers' lists and their paging (``lists.py``, ``pagination.py``), the queries compiled once
 per process (``queries.py``), the URLs printed many times (``links.py``), the field declaration (``fields.py``),
@@ -198,6 +199,15 @@ class Section(ArticleOwner):
         validators=[MinValueValidator(1), MaxValueValidator(12)],
         help_text="Khối của chuyên mục ở trang nhất hiện bấy nhiêu bài mới nhất (1 đến 12).",
     )
+    # Which desk heads act on this section's articles at a desk stage scoped by section (articles/workflow.py). Never
+    # shown to readers.
+    desk_heads = models.ManyToManyField(
+        settings.AUTH_USER_MODEL,
+        verbose_name="trưởng ban",
+        blank=True,
+        related_name="desk_sections",
+        help_text="Những người nhận và xử lý bài của chuyên mục này ở khâu ban biên tập.",
+    )
 
     url_name = "articles:section"
 
@@ -207,10 +217,52 @@ class Section(ArticleOwner):
         verbose_name_plural = "chuyên mục"
 
 
+class DeskStage(models.Model):
+    """One stage of the desk workflow (khâu): where a draft waits, and whose role acts on it there. Data, not code: an
+    administrator renames, reorders, adds stages and changes their role in the admin (migration 0011 makes the
+    defaults). The first stage is where the writer drafts, the last where an approved draft waits to be published;
+    what each move between them means, and who may make it, is articles/workflow.py's."""
+
+    class Scope(models.TextChoices):
+        OWN = "own", "Bài của chính họ (người viết)"
+        SECTIONS = "sections", "Bài thuộc chuyên mục được giao cho họ"
+        ALL = "all", "Mọi bài"
+
+    name = models.CharField("tên khâu", max_length=80, unique=True)
+    position = models.PositiveSmallIntegerField(
+        "thứ tự",
+        help_text=(
+            "Khâu số nhỏ đứng trước. Khâu đầu là nơi người viết soạn bài; khâu cuối là nơi bài đã duyệt chờ xuất bản."
+        ),
+    )
+    group = models.ForeignKey(
+        "auth.Group",
+        verbose_name="vai trò xử lý",
+        on_delete=models.PROTECT,
+        related_name="desk_stages",
+        help_text="Nhóm người dùng làm việc với bài ở khâu này.",
+    )
+    scope = models.CharField(
+        "phạm vi",
+        max_length=10,
+        choices=Scope,
+        default=Scope.ALL,
+        help_text="Bài nào ở khâu này thì người trong nhóm được xử lý.",
+    )
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "khâu biên tập"
+        verbose_name_plural = "các khâu biên tập"
+
+    def __str__(self):
+        return self.name
+
+
 class ArticleQuerySet(PublicQuerySet):
     # The optimistic lock's counter: Article._claim_next_version() bumps it alone, and the save that follows
-    # invalidates the page cache anyway.
-    unseen_fields = frozenset({"version"})
+    # invalidates the page cache anyway. Who opened a submitted draft (workflow.note_opened) is the newsroom's alone.
+    unseen_fields = frozenset({"version", "stage_opened_by", "stage_opened_at"})
     # An update of more articles than this says that anything may have changed: naming them all would cost a read of
     # every row for a purge of nearly everything.
     named_rows = 200
@@ -402,11 +454,34 @@ class Article(models.Model):
     # When the latest correction was published (workflow.publish_correction): the article's "last updated" follows it,
     # and the article page reads its corrections only when there is one.
     corrected_at = models.DateTimeField("cải chính lúc", null=True, blank=True, editable=False)
+    # Where a draft is in the desk workflow (articles/workflow.py moves it; nothing typed in a form sets these): its
+    # stage, since when, and who other than its writer first opened it there (after which its writer can no longer
+    # take it back). None once published, scheduled or taken down: `status` stays the readers' truth.
+    stage = models.ForeignKey(
+        DeskStage,
+        verbose_name="khâu",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="articles",
+    )
+    stage_since = models.DateTimeField("ở khâu này từ", null=True, blank=True, editable=False)
+    stage_opened_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL,
+        verbose_name="được mở ở khâu này bởi",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        editable=False,
+        related_name="+",
+    )
+    stage_opened_at = models.DateTimeField("được mở ở khâu này lúc", null=True, blank=True, editable=False)
 
     objects = ArticleQuerySet.as_manager()
 
-    # Set by save(): the form's fields as the row held them before this save (None for a new article). What the audit
-    # log compares (workflow.record_save) and the edge's purge reads (articles/signals.py); never stored.
+    # Set by save(): the form's fields and the stage as the row held them before this save (None for a new article).
+    # What the audit log compares (workflow.record_save) and the edge's purge reads (articles/signals.py); never stored.
     stored = None
 
     class Meta:
@@ -423,6 +498,10 @@ class Article(models.Model):
             models.Index(fields=["author", *VISIBLE_ORDER], name="article_author_visible_idx"),
             # The admin's list: every article, drafts too, newest first.
             models.Index(fields=["-published_at", "-id"], name="article_newest_idx"),
+            # "Chờ tôi xử lý": the drafts at some stages, oldest waiting first; only the drafts in the desk are in it.
+            models.Index(
+                fields=["stage", "stage_since", "id"], name="article_desk_idx", condition=Q(stage__isnull=False)
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -524,14 +603,15 @@ class Article(models.Model):
 
     def _claim_next_version(self):
         """Bump the row's version if it still is ours (one UPDATE, so it holds under concurrent saves); return
-        the form's fields as stored before this save (the old slug; what the audit log compares, `stored`).
+        the form's fields and the desk stage as stored before this save (the old slug; what the audit log compares,
+        `stored`).
         Raise EditConflict, writing nothing, if someone saved in between."""
         claimed = Article.objects.filter(pk=self.pk, version=self.version).update(version=F("version") + 1)
         if not claimed:
             raise EditConflict(self)
         self.version += 1
         columns = [Article._meta.get_field(name).attname for name in fields.FORM]
-        return Article.objects.filter(pk=self.pk).values(*columns).get()
+        return Article.objects.filter(pk=self.pk).values(*columns, "stage_id").get()
 
 
 class OldSlug(models.Model):
@@ -842,6 +922,12 @@ class AuditEntry(models.Model):
     class Act(models.TextChoices):
         CREATE = "create", "Tạo bài"
         EDIT = "edit", "Sửa bài"
+        # The desk's moves between stages (articles/workflow.py `move`).
+        SUBMIT = "submit", "Gửi duyệt"
+        FORWARD = "forward", "Chuyển tiếp"
+        SEND_BACK = "send_back", "Trả lại"
+        TAKE_BACK = "take_back", "Rút lại"
+        APPROVE = "approve", "Duyệt"
         PUBLISH = "publish", "Xuất bản"
         SCHEDULE = "schedule", "Hẹn giờ"
         UNPUBLISH = "unpublish", "Gỡ về bản nháp"
@@ -934,3 +1020,62 @@ class PendingPurge(models.Model):
 
     def __str__(self):
         return f"{self.target}: {self.keys}"
+
+
+class InternalNote(models.Model):
+    """A note on an article for the newsroom only (ghi chú nội bộ), in a thread under its form. A model of its own,
+    never a field of Article, so that no revision, export, feed, search index, public page or API response can carry
+    it. Mentioning a colleague (`@tên`) notifies them (articles/workflow.py `add_note`)."""
+
+    article = models.ForeignKey(Article, verbose_name="bài viết", on_delete=models.CASCADE, related_name="notes")
+    author = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người viết", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    text = models.TextField("ghi chú", max_length=4000)
+    created_at = models.DateTimeField("lúc", default=timezone.now)
+
+    class Meta:
+        ordering = ["created_at", "id"]
+        verbose_name = "ghi chú nội bộ"
+        verbose_name_plural = "ghi chú nội bộ"
+        indexes = [models.Index(fields=["article", "created_at", "id"], name="note_article_idx")]
+
+    def __str__(self):
+        return f"Ghi chú: {self.article}"
+
+
+class NotificationQuerySet(models.QuerySet):
+    def unread(self):
+        return self.filter(read_at__isnull=True)
+
+
+class Notification(models.Model):
+    """Something a colleague did that concerns one person (an article sent to their stage, sent back to them, a
+    mention): shown in the admin until read, and e-mailed once (articles/notifications.py)."""
+
+    recipient = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người nhận", on_delete=models.CASCADE, related_name="notifications"
+    )
+    article = models.ForeignKey(Article, verbose_name="bài viết", on_delete=models.CASCADE, null=True, related_name="+")
+    actor = models.ForeignKey(
+        settings.AUTH_USER_MODEL, verbose_name="người làm", on_delete=models.SET_NULL, null=True, related_name="+"
+    )
+    message = models.CharField("thông báo", max_length=500)
+    detail = models.TextField("chi tiết", blank=True, help_text="Lý do trả bài, hoặc ghi chú có nhắc tên.")
+    created_at = models.DateTimeField("lúc", default=timezone.now)
+    read_at = models.DateTimeField("đã đọc lúc", null=True, blank=True)
+
+    objects = NotificationQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at", "-id"]
+        verbose_name = "thông báo"
+        verbose_name_plural = "thông báo"
+        indexes = [
+            # One person's list, newest first; and the header's count of their unread ones.
+            models.Index(fields=["recipient", "-created_at", "-id"], name="notification_inbox_idx"),
+            models.Index(fields=["recipient"], condition=Q(read_at__isnull=True), name="notification_unread_idx"),
+        ]
+
+    def __str__(self):
+        return self.message

@@ -47,6 +47,7 @@ class ArticlePreviewView(LoginRequiredMixin, PreviewPage):
             article = get_object_or_404(Article.objects.select_related("author", "section"), pk=self.kwargs["pk"])
             if not workflow.may_preview(user, article):
                 raise PermissionDenied
+            workflow.note_opened(article, user)
         elif workflow.may_edit(user, None):
             article = Article()
         else:

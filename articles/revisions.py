@@ -35,9 +35,9 @@ class RestoreError(Exception):
 
 def register():
     """Put articles under django-reversion. Derived columns are rebuilt by save(); storing them would only make every
-    revision bigger."""
+    revision bigger. The desk position is not content: restoring or recovering never moves an article in the desk."""
     if not reversion.is_registered(Article):
-        reversion.register(Article, exclude=list(fields.DERIVED))
+        reversion.register(Article, exclude=[*fields.DERIVED, *fields.DESK])
 
 
 def record_save(sender, instance, **kwargs):

@@ -270,6 +270,23 @@ STATIC_ROOT = BASE_DIR / "staticfiles"
 
 # The publication's name as readers, feeds, sitemaps and search engines see it (Google News matches it).
 SITE_NAME = os.environ.get("NEWSROOM_SITE_NAME", "Newsroom")
+# Where the site is, for links in e-mails (no request to build them from), e.g. https://baocantho.vn. Unset: the links
+# are the admin's paths alone.
+SITE_URL = env_str("NEWSROOM_SITE_URL").rstrip("/")
+
+# E-mail: the desk workflow's notifications (articles/notifications.py), through Django's mail settings. With DEBUG and
+# no DJANGO_EMAIL_BACKEND, messages are printed on the console instead of sent; otherwise SMTP to DJANGO_EMAIL_HOST.
+_MAIL = "console" if DEBUG else "smtp"
+EMAIL_BACKEND = env_str("DJANGO_EMAIL_BACKEND", f"django.core.mail.backends.{_MAIL}.EmailBackend")
+EMAIL_HOST = env_str("DJANGO_EMAIL_HOST", "localhost")
+EMAIL_PORT = int(env_str("DJANGO_EMAIL_PORT", "25"))
+EMAIL_HOST_USER = env_str("DJANGO_EMAIL_HOST_USER")
+EMAIL_HOST_PASSWORD = env_str("DJANGO_EMAIL_HOST_PASSWORD")
+EMAIL_USE_TLS = env_bool("DJANGO_EMAIL_USE_TLS")
+EMAIL_USE_SSL = env_bool("DJANGO_EMAIL_USE_SSL")
+# A mail server that does not answer must not hold the editor's request for long (the move is saved anyway).
+EMAIL_TIMEOUT = int(env_str("DJANGO_EMAIL_TIMEOUT", "10"))
+DEFAULT_FROM_EMAIL = env_str("DJANGO_DEFAULT_FROM_EMAIL", "newsroom@localhost")
 
 MEDIA_URL = "/media/"
 MEDIA_ROOT = Path(env_str("DJANGO_MEDIA_ROOT", BASE_DIR / "media"))

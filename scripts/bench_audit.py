@@ -12,10 +12,9 @@ warm-up and is not counted. "CSV" streams the whole export of one article's rows
 
 import argparse
 import os
-import statistics
 import time
 
-from benchdb import throwaway_django
+from benchdb import throwaway_django, timed
 
 ARTICLES = 10_000
 USERS = 20
@@ -100,19 +99,15 @@ def main():
         print(f"{'screen':<24} {'median ms':>10} {'p95 ms':>8}")
         for name, query in screens:
             url = "/admin/articles/auditentry/" + query.format(week=week)
-            times = []
-            for run in range(args.runs + 1):
-                started = time.perf_counter()
+
+            def screen(url=url):
                 response = client.get(url)
                 if response.streaming:
                     b"".join(response.streaming_content)
-                elapsed = (time.perf_counter() - started) * 1000
                 assert response.status_code == 200, (url, response.status_code)
-                if run:
-                    times.append(elapsed)
-            times.sort()
-            p95 = times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]
-            print(f"{name:<24} {statistics.median(times):>10.1f} {p95:>8.1f}")
+
+            median, p95 = timed(screen, args.runs)
+            print(f"{name:<24} {median:>10.1f} {p95:>8.1f}")
 
 
 if __name__ == "__main__":

@@ -1,4 +1,4 @@
-"""For benchmark scripts: a throwaway database, SQLite or PostgreSQL, migrated, with Django set up on it.
+"""For benchmark scripts: a throwaway database, SQLite or PostgreSQL, migrated, with Django set up on it; and `timed`.
 
     from benchdb import throwaway_django
 
@@ -13,8 +13,10 @@ is removed afterwards unless ``keep`` is set.
 
 import os
 import shutil
+import statistics
 import sys
 import tempfile
+import time
 from contextlib import contextmanager
 from pathlib import Path
 
@@ -61,3 +63,15 @@ def throwaway_django(name, postgres=False, keep=False):
             if postgres:
                 _postgres(f"DROP DATABASE IF EXISTS {name}")
             shutil.rmtree(workdir)
+
+
+def timed(call, runs):
+    """(median, p95) milliseconds of `runs` calls of `call`, after one warm-up call that is not counted."""
+    call()
+    times = []
+    for _ in range(runs):
+        started = time.perf_counter()
+        call()
+        times.append((time.perf_counter() - started) * 1000)
+    times.sort()
+    return statistics.median(times), times[min(len(times) - 1, round(0.95 * (len(times) - 1)))]

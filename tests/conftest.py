@@ -2,8 +2,8 @@
 
 import pytest
 
-from articles.workflow import REPORTERS
-from tests.factories import logged_in, make_staff
+from articles.workflow import EDITORS_IN_CHIEF, REPORTERS, SECRETARIES
+from tests.factories import logged_in, make_desk_head, make_section, make_staff
 
 
 @pytest.fixture(autouse=True)
@@ -107,3 +107,27 @@ def settings_from_env(monkeypatch):
         return runpy.run_path(str(Path(__file__).resolve().parent.parent / "newsroom" / "settings.py"))
 
     return load
+
+
+@pytest.fixture
+def economy(db):
+    """The section "Kinh tế", whose desk head is `desk_head`."""
+    return make_section("Kinh tế")
+
+
+@pytest.fixture
+def desk_head(economy):
+    """A desk head ("Trưởng ban") with the section "Kinh tế" assigned."""
+    return make_desk_head("hung", economy, first_name="Hùng")
+
+
+@pytest.fixture
+def secretary(db):
+    """The newsroom secretary ("Thư ký tòa soạn")."""
+    return make_staff("thu", SECRETARIES, first_name="Thu")
+
+
+@pytest.fixture
+def editor_in_chief(db):
+    """The editor-in-chief ("Tổng biên tập"): publishes, and takes down on order."""
+    return make_staff("hai", EDITORS_IN_CHIEF, first_name="Hải")

@@ -7,6 +7,7 @@ Every article is written through `Article.save()`, as the admin and the importer
 import http.client
 import io
 import struct
+import threading
 import time
 import zlib
 from datetime import timedelta
@@ -17,12 +18,15 @@ from urllib.parse import urlencode, urlsplit
 from django.contrib.auth.models import Group, User
 from django.core.cache import cache
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.db import connection, connections
 from django.test import Client
 from django.utils import timezone
 from PIL import Image
 
 from articles import fields
-from articles.models import Article, Author, Section
+from articles.forms import DESK_BUTTON, OPENED_STAGE
+from articles.models import Article, Author, DeskStage, Section
+from articles.workflow import DESK_HEADS
 
 
 def make_author(name="THANH THY", **overrides):
@@ -83,6 +87,30 @@ def make_staff(username, group, **values):
     return user
 
 
+def make_desk_head(username, *sections, **values):
+    """A desk head ("Trưởng ban", by group alone) with `sections` assigned."""
+    user = make_staff(username, DESK_HEADS, **values)
+    for section in sections:
+        section.desk_heads.add(user)
+    return user
+
+
+def stage(name):
+    """A desk stage by its name (the defaults: "Nháp", "Chờ ban biên tập", "Chờ duyệt", "Đã duyệt")."""
+    return DeskStage.objects.get(name=name)
+
+
+def at_stage(name, waited=timedelta(hours=1), **overrides):
+    """A draft waiting at the desk stage `name` for `waited`."""
+    since = timezone.now() - waited
+    return make_article(status=Article.Status.DRAFT, stage=stage(name), stage_since=since, **overrides)
+
+
+def desk_move_data(article, move, **overrides):
+    """The article form posted with a desk button pressed: everything as it is, the move, the stage the page showed."""
+    return article_form_data(article, **{DESK_BUTTON: move, OPENED_STAGE: article.stage_id or "", **overrides})
+
+
 def logged_in(user):
     """A client of its own logged in as `user`, so one test can hold several people's sessions."""
     client = Client()
@@ -116,6 +144,36 @@ def article_form_data(article=None, **overrides):
         data["opened_version"] = article.version
     data.update(overrides)
     return data
+
+
+def in_thread(target, *args):
+    """Run `target(*args)` in a thread of its own (its own database connection, closed at its end); return the
+    started thread."""
+
+    def body():
+        try:
+            target(*args)
+        finally:
+            connections.close_all()
+
+    thread = threading.Thread(target=body)
+    thread.start()
+    return thread
+
+
+def a_session_waits_on_a_lock(timeout=10):
+    """Whether, within `timeout` seconds, another PostgreSQL session of this database is waiting on a lock (the race
+    a concurrency test means to prove, not two calls that merely ran one after the other)."""
+    deadline = time.monotonic() + timeout
+    with connection.cursor() as cursor:
+        while time.monotonic() < deadline:
+            cursor.execute(
+                "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() AND wait_event_type = 'Lock'"
+            )
+            if cursor.fetchone()[0]:
+                return True
+            time.sleep(0.01)
+    return False
 
 
 def cache_entries(settings):

@@ -243,7 +243,8 @@ def test_admin_changelist_queries_stay_fixed_on_its_last_page_and_count_once(
     last_page, last = get(editor_client, f"{ADMIN_LIST}?p=3")
     assert len(first) == len(second) == len(last)
     for queries in (first, last):
-        assert len([sql for sql in queries if "COUNT(" in sql.upper()]) == 1
+        # One count of the articles (the header's count of unread notifications is another table's).
+        assert len([sql for sql in queries if 'COUNT(*) AS "__count" FROM "articles_article"' in sql]) == 1
         assert not [sql for sql in queries if "DISTINCT" in sql.upper()]
     listed = re.findall(r'<th class="field-headline"><a href="[^"]+">([^<]+)</a>', last_page.content.decode())
     assert listed == [f"Bài {i}" for i in range(40, 45)]

@@ -207,3 +207,23 @@ def test_the_api_rate_limit_and_cors_origins_come_from_the_environment(settings_
     assert settings_from_env(**production, NEWSROOM_API_RATE_LIMIT="off")["API_RATE_LIMIT"] == "off"
     with pytest.raises(ImproperlyConfigured, match="NEWSROOM_API_RATE_LIMIT"):
         settings_from_env(**production, NEWSROOM_API_RATE_LIMIT="nhiều")
+
+
+def test_notification_mail_goes_through_djangos_mail_settings_from_the_environment(settings_from_env):
+    """The desk's e-mails: printed on the console in development, sent by SMTP in production with the server, login,
+    TLS and sender the environment gives."""
+    assert settings_from_env(DJANGO_DEBUG="1")["EMAIL_BACKEND"] == "django.core.mail.backends.console.EmailBackend"
+    loaded = settings_from_env(
+        DJANGO_SECRET_KEY=PRODUCTION_KEY,
+        DJANGO_EMAIL_HOST="smtp.baocantho.vn",
+        DJANGO_EMAIL_PORT="587",
+        DJANGO_EMAIL_HOST_USER="toasoan",
+        DJANGO_EMAIL_HOST_PASSWORD="bí mật",
+        DJANGO_EMAIL_USE_TLS="1",
+        DJANGO_DEFAULT_FROM_EMAIL="toasoan@baocantho.vn",
+        NEWSROOM_SITE_URL="https://baocantho.vn/",
+    )
+    assert loaded["EMAIL_BACKEND"] == "django.core.mail.backends.smtp.EmailBackend"
+    assert (loaded["EMAIL_HOST"], loaded["EMAIL_PORT"], loaded["EMAIL_USE_TLS"]) == ("smtp.baocantho.vn", 587, True)
+    assert (loaded["EMAIL_HOST_USER"], loaded["EMAIL_HOST_PASSWORD"]) == ("toasoan", "bí mật")
+    assert (loaded["DEFAULT_FROM_EMAIL"], loaded["SITE_URL"]) == ("toasoan@baocantho.vn", "https://baocantho.vn")

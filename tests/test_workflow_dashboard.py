@@ -53,7 +53,7 @@ def test_start_page_queries_do_not_grow_with_articles(editor_client, django_asse
         make_article(headline=f"Nháp {i}", status=Article.Status.DRAFT)
         make_article(headline=f"Hẹn {i}", published_at=now + timedelta(hours=i + 1))
         make_article(headline=f"Đăng {i}", published_at=now - timedelta(hours=i + 1))
-    # Session, user, permissions, the five boxes (drafts, scheduled, published, taken down, my edits) and the article
-    # lookup for "my edits".
-    with django_assert_num_queries(10):
+    # Session, user, permissions, the header's unread notifications, the desk's stages (an editor acts at none: no
+    # queue), the five boxes (drafts, scheduled, published, taken down, my edits) and the article lookup for "my edits".
+    with django_assert_num_queries(12):
         assert editor_client.get("/admin/").status_code == 200

@@ -5,6 +5,7 @@ import pytest
 from django.test import Client
 from django.urls import NoReverseMatch, reverse
 from django.utils import timezone
+from reversion.models import Version
 
 from articles import workflow
 from articles.models import Article, Correction, Section
@@ -96,3 +97,32 @@ def test_nothing_unpublished_appears_on_any_public_page(editor, editor_client):
         assert "đã bị gỡ" in gone.content.decode()
         assert taken_down.headline not in gone.content.decode() and "Lời bài bị gỡ" not in gone.content.decode()
     assert "Chữ chưa lưu" not in reader.get(visible.get_absolute_url()).content.decode()
+
+
+def test_internal_notes_appear_nowhere_outside_the_admin(editor, editor_client):
+    """A note (with a mention) on a published article and on a shared draft shows on no public page, feed, sitemap,
+    search or article page, in no API answer, shared preview, revision or audit export: only under the admin's form."""
+    section, author = Section.objects.create(name="Kinh tế"), make_author("THANH THY")
+    common = {"section": section, "author": author, "lead": "Sapo hợp tác xã."}
+    visible = make_article(headline="Hợp tác xã công khai", **common)
+    draft = make_article(headline="Hợp tác xã nháp", status=Article.Status.DRAFT, **common)
+    secret = "Nguồn tin giấu tên: anh Bảy ở Phong Điền"
+    for article in (visible, draft):
+        workflow.add_note(article, editor, f"{secret} — @editor xem lại.")
+    editor_client.post(f"{LIST_URL}{draft.pk}/chia-se/", {"hours": 24})
+    reader = Client()
+    api = ["/api/v1/", "/api/v1/articles/", f"/api/v1/articles/{visible.slug}/", "/api/v1/search/?q=hop+tac+xa"]
+    api += ["/api/v1/sections/", f"/api/v1/sections/{section.slug}/", "/api/v1/authors/"]
+    shared = draft.preview_links.get().get_absolute_url()
+    urls = [*public_pages(section, author), visible.get_absolute_url(), shared, *api, "/search/?q=phong+dien"]
+    for url in urls:
+        response = reader.get(url)
+        assert response.status_code == 200, url
+        assert secret not in response.content.decode() and "@editor" not in response.content.decode(), url
+    for url in ("/", visible.get_absolute_url(), api[1], api[2], api[3], shared):  # the pages hold the articles
+        assert "Hợp tác xã" in reader.get(url).content.decode(), url
+    for version in Version.objects.all():
+        assert secret not in version.serialized_data
+    export = editor_client.get("/admin/articles/auditentry/xuat-csv/")
+    assert secret not in b"".join(export.streaming_content).decode()
+    assert secret in editor_client.get(f"{LIST_URL}{visible.pk}/change/").content.decode()

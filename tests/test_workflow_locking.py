@@ -1,9 +1,8 @@
 import re
 import threading
-import time
 
 import pytest
-from django.db import connection, connections
+from django.db import connection
 from django.db.models import F
 from django.db.models.signals import post_save
 from django.test import Client
@@ -12,7 +11,7 @@ from articles.forms import ArticleAdminForm
 from articles.models import Article, EditConflict
 from articles.revisions import versions_of
 from articles.workflow import EDITORS
-from tests.factories import article_form_data, logged_in, make_article, make_staff
+from tests.factories import a_session_waits_on_a_lock, article_form_data, in_thread, logged_in, make_article, make_staff
 
 LIST_URL = "/admin/articles/article/"
 CONFLICT = "trong khi bạn đang sửa, nên bản của bạn chưa được lưu"
@@ -144,18 +143,6 @@ def apply(marks):
     return decorate
 
 
-def _run(target, *args):
-    def body():
-        try:
-            target(*args)
-        finally:
-            connections.close_all()
-
-    thread = threading.Thread(target=body)
-    thread.start()
-    return thread
-
-
 @apply(parallel_on_postgresql)
 def test_parallel_saves_on_postgresql_one_wins_and_the_other_is_refused():
     """Two stale saves at the same moment: the second waits on the first's row lock, then finds the version gone."""
@@ -179,22 +166,12 @@ def test_parallel_saves_on_postgresql_one_wins_and_the_other_is_refused():
 
     post_save.connect(hold_first_transaction_open, sender=Article, weak=False)
     try:
-        thread_a = _run(save, "A", first)
+        thread_a = in_thread(save, "A", first)
         assert first_inside.wait(10)
-        thread_b = _run(save, "B", second)
+        thread_b = in_thread(save, "B", second)
         # B's UPDATE must be waiting on A's row lock before A commits: that is the race being tested.
-        deadline = time.monotonic() + 10
-        with connection.cursor() as cursor:
-            while time.monotonic() < deadline:
-                cursor.execute(
-                    "SELECT count(*) FROM pg_stat_activity WHERE datname = current_database() "
-                    "AND wait_event_type = 'Lock'"
-                )
-                if cursor.fetchone()[0]:
-                    break
-                time.sleep(0.01)
-            else:
-                pytest.fail("the second save never waited on the first one's lock")
+        if not a_session_waits_on_a_lock():
+            pytest.fail("the second save never waited on the first one's lock")
         release_first.set()
         thread_a.join(10)
         thread_b.join(10)
@@ -230,7 +207,7 @@ def test_parallel_admin_saves_on_postgresql_keep_both_editors_work(editor, secon
         client.force_login(user)
         responses[user.username] = client.post(change_url(article), article_form_data(article, headline=headline))
 
-    threads = [_run(post, editor, "Bản editor"), _run(post, second_editor, "Bản hoa")]
+    threads = [in_thread(post, editor, "Bản editor"), in_thread(post, second_editor, "Bản hoa")]
     for thread in threads:
         thread.join(20)
     codes = sorted(response.status_code for response in responses.values())

@@ -184,7 +184,8 @@ def test_demo_accounts_make_a_reporter_and_an_editor(settings):
     settings.DEBUG = True
     out = io.StringIO()
     call_command("demo_accounts", stdout=out)
-    assert "phongvien / newsroom-demo" in out.getvalue() and "bientap / newsroom-demo" in out.getvalue()
+    for account in ("phongvien", "bientap", "truongban", "thuky", "tongbientap"):
+        assert f"{account} / newsroom-demo" in out.getvalue()
     reporter, editor = Client(), Client()
     assert reporter.login(**DEMO_REPORTER) and editor.login(**DEMO_EDITOR)
     assert 'name="status"' not in reporter.get(ADD_URL).content.decode()

@@ -2,6 +2,8 @@
 
 - ``changelist.py``: the article list and its search (the site's own, accent-insensitive);
 - ``actions.py``: bulk publish and unpublish (``articles/workflow.py`` says what they mean);
+- ``desk.py``: the desk workflow on the form: the article's stage, its moves as buttons, the move view;
+- ``notes.py``: internal notes under the form, with their @mentions;
 - ``history.py``: revisions, comparison, restore, recovery of deleted articles;
 - ``autosave.py``: what is typed, kept apart until it is saved;
 - ``share_links.py``: a draft readable without an account;
@@ -12,9 +14,11 @@
 - ``audit.py``: Nhật ký, the audit log's screen with its CSV export, and each article's timeline on its form;
 - ``front_page.py``: "Trang nhất", the front page's lead, featured stories and breaking news, with its history;
 - ``most_read.py``: the article list's views in the last 24 hours and 7 days;
-- ``start_page.py``: the editors' start page above the admin's list of models;
-- ``owners.py``: authors and sections;
+- ``start_page.py``: the editors' start page above the admin's list of models ("Chờ tôi xử lý" first);
+- ``owners.py``: authors and sections (with their desk heads);
 - ``initial.py``: the add forms' initial values from the query string, converted or left out, never a 500.
+- ``stages.py``: the desk's stages, data an administrator edits;
+- ``notifications.py``: each person's notifications, marked read.
 """
 
 from django.contrib import admin
@@ -23,9 +27,20 @@ from articles.admin.article import ArticleAdmin
 from articles.admin.audit import AuditEntryAdmin
 from articles.admin.corrections import CorrectionAdmin
 from articles.admin.front_page import FrontPageAdmin
+from articles.admin.notifications import NotificationAdmin
 from articles.admin.owners import AuthorAdmin, SectionAdmin
+from articles.admin.stages import DeskStageAdmin
 
-__all__ = ["ArticleAdmin", "AuditEntryAdmin", "AuthorAdmin", "CorrectionAdmin", "FrontPageAdmin", "SectionAdmin"]
+__all__ = [
+    "ArticleAdmin",
+    "AuditEntryAdmin",
+    "AuthorAdmin",
+    "CorrectionAdmin",
+    "DeskStageAdmin",
+    "FrontPageAdmin",
+    "NotificationAdmin",
+    "SectionAdmin",
+]
 
 admin.site.site_header = "Newsroom — Quản trị"
 admin.site.site_title = "Newsroom"

@@ -14,9 +14,11 @@ from articles.admin.audit import TimelineMixin
 from articles.admin.autosave import AutosaveMixin
 from articles.admin.changelist import ChangeListMixin
 from articles.admin.corrections import ArticleCorrectionsMixin
+from articles.admin.desk import DeskMixin
 from articles.admin.history import HistoryMixin
 from articles.admin.initial import InitialValuesMixin
 from articles.admin.most_read import ViewCountsMixin
+from articles.admin.notes import NotesMixin
 from articles.admin.presence import PresenceMixin
 from articles.admin.share_links import ShareLinksMixin
 from articles.admin.takedown import TakedownMixin
@@ -29,6 +31,8 @@ from articles.pagination import IdsFirstPaginator
 class ArticleAdmin(
     ChangeListMixin,
     BulkActionsMixin,
+    DeskMixin,
+    NotesMixin,
     HistoryMixin,
     AutosaveMixin,
     ShareLinksMixin,
@@ -47,6 +51,7 @@ class ArticleAdmin(
         "author",
         "section",
         "status",
+        "stage",
         "published_at",
         "is_visible",
         "views_24h",
@@ -56,8 +61,8 @@ class ArticleAdmin(
         "updated_by",
         "editing_now",
     ]
-    list_filter = ["status", "section", "author", "published_at"]
-    list_select_related = ["author", "section", "created_by", "updated_by"]
+    list_filter = ["status", "stage", "section", "author", "published_at"]
+    list_select_related = ["author", "section", "stage", "created_by", "updated_by"]
     # Only shows the search box: ChangeListMixin.get_search_results searches, with the site's search.
     search_fields = ["headline", "lead"]
     search_help_text = (

@@ -11,7 +11,8 @@ from django.shortcuts import redirect
 from django.urls import path, reverse
 from django.utils.html import format_html
 
-from articles import audit, search
+from articles import audit, search, workflow
+from articles.admin.readonly import ReadOnlyMixin
 from articles.formatting import when
 from articles.models import Article, AuditEntry
 
@@ -60,7 +61,8 @@ class ActorFilter(admin.SimpleListFilter):
 
 
 @admin.register(AuditEntry)
-class AuditEntryAdmin(admin.ModelAdmin):
+class AuditEntryAdmin(ReadOnlyMixin, admin.ModelAdmin):
+    list_title = "Nhật ký"
     list_display = ["moment", "actor_name", "act", "on", "reason", "what_changed"]
     list_filter = ["act", ActorFilter, ("at", admin.DateFieldListFilter), ArticleFilter]
     search_fields = ["target"]  # only shows the box: get_search_results searches articles with the site's search
@@ -73,18 +75,6 @@ class AuditEntryAdmin(admin.ModelAdmin):
     show_facets = admin.ShowFacets.NEVER
     actions = None
     change_list_template = "admin/articles/auditentry/change_list.html"
-
-    def has_add_permission(self, request):
-        return False
-
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_delete_permission(self, request, obj=None):
-        return False
-
-    def changelist_view(self, request, extra_context=None):
-        return super().changelist_view(request, {"title": "Nhật ký", **(extra_context or {})})
 
     def get_search_results(self, request, queryset, search_term):
         term = search.clean_query(search_term)
@@ -127,10 +117,15 @@ class AuditEntryAdmin(admin.ModelAdmin):
 
 
 class TimelineMixin:
-    """The article's form shows its latest lines of the audit log, to those who may read the log."""
+    """The article's form shows its latest lines of the audit log: all of them to those who may read the log, its
+    moves (created, sent on or back, published…: `workflow.TIMELINE_ACTS`) to everyone else who may open it."""
 
     def render_change_form(self, request, context, add=False, change=False, form_url="", obj=None):
-        if obj is not None and request.user.has_perm("articles.view_auditentry"):
-            context["timeline"] = list(AuditEntry.objects.filter(article_id=obj.pk)[:TIMELINE])
-            context["timeline_url"] = f"{reverse('admin:articles_auditentry_changelist')}?bai={obj.pk}"
+        if obj is not None:
+            lines = AuditEntry.objects.filter(article_id=obj.pk)
+            if request.user.has_perm("articles.view_auditentry"):
+                context["timeline_url"] = f"{reverse('admin:articles_auditentry_changelist')}?bai={obj.pk}"
+            else:
+                lines = lines.filter(act__in=workflow.TIMELINE_ACTS)
+            context["timeline"] = list(lines[:TIMELINE])
         return super().render_change_form(request, context, add, change, form_url, obj)

@@ -40,6 +40,14 @@ def _urls(article):
     )
 
 
+def keep_typed(request, article):
+    """Keep what a refused post of `article`'s form typed as the user's autosave: offered back when they may edit the
+    article again (a takedown reversed, the article back at their stage)."""
+    typed = AutosaveForm(request.POST)
+    if typed.is_valid():
+        Autosave.objects.update_or_create(user=request.user, article=article, defaults={"data": typed.cleaned_data})
+
+
 class AutosaveMixin:
     def get_form(self, request, obj=None, change=False, **kwargs):
         form = super().get_form(request, obj, change=change, **kwargs)

@@ -1,7 +1,8 @@
 """Authors and sections: named, with a slug made from the name as the server makes it; sections also say whether, where
-and how large their block on the front page is."""
+and how large their block on the front page is, and who heads their desk."""
 
 from django.contrib import admin
+from django.contrib.auth import get_user_model
 
 from articles import workflow
 from articles.admin.initial import InitialValuesMixin
@@ -27,6 +28,8 @@ class SectionAdmin(InitialValuesMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "position", "on_front", "front_position", "front_count"]
     list_editable = ["position", "on_front", "front_position", "front_count"]
     prepopulated_fields = {"slug": ["name"]}
+    # The desk heads (Trưởng ban) who receive the section's articles at the desk (articles/workflow.py).
+    filter_horizontal = ["desk_heads"]
 
     def save_model(self, request, obj, form, change):
         """A change of the section's block on the front page goes on the audit log (workflow.record_section_front)."""
@@ -36,3 +39,8 @@ class SectionAdmin(InitialValuesMixin, admin.ModelAdmin):
 
     class Media:
         js = SLUG_SCRIPTS
+
+    def formfield_for_manytomany(self, db_field, request, **kwargs):
+        if db_field.name == "desk_heads":
+            kwargs["queryset"] = get_user_model().objects.filter(is_staff=True, is_active=True).order_by("username")
+        return super().formfield_for_manytomany(db_field, request, **kwargs)

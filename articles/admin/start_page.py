@@ -8,9 +8,10 @@ from articles.models import Article, Takedown
 
 
 def start_page(user, size=8):
-    """Among the articles `user` works with: drafts waiting for review, what is scheduled and when, the latest
-    published, those taken down on order (with the reason), and the articles they edited most recently (from the
-    revision history, so an article stays theirs when someone else edits it later)."""
+    """What waits for `user` at the desk ("Chờ tôi xử lý", `workflow.queue`), and among the articles they work with:
+    drafts, what is scheduled and when, the latest published, those taken down on order (with the reason), and the
+    articles they edited most recently (from the revision history, so an article stays theirs when someone else edits
+    it later)."""
     now = timezone.now()
     articles = Article.objects.filter(workflow.works_on(user)).select_related("author", "updated_by")
     edits = Version.objects.get_for_model(Article).filter(revision__user=user).order_by("-revision__date_created")
@@ -20,6 +21,7 @@ def start_page(user, size=8):
     edited = articles.in_bulk(list(recent))
     scheduled = articles.filter(status=Article.Status.PUBLISHED, published_at__gt=now).order_by("published_at")
     return {
+        "queue": workflow.queue(user),
         "drafts": articles.filter(status=Article.Status.DRAFT).order_by("-updated_at")[:size],
         "scheduled": scheduled[:size],
         "published": articles.published().order_by("-published_at")[:size],

@@ -10,10 +10,11 @@ from django.template.response import TemplateResponse
 from django.urls import path, reverse
 
 from articles import workflow
+from articles.admin.autosave import keep_typed
 from articles.admin.guard import article_for
 from articles.formatting import display_name, when
-from articles.forms import AutosaveForm, ReasonForm, TakedownForm
-from articles.models import Article, Autosave, Takedown
+from articles.forms import ReasonForm, TakedownForm
+from articles.models import Article, Takedown
 
 
 def _taken_down_message(takedown):
@@ -91,9 +92,7 @@ class TakedownMixin:
         """A save posted to an article taken down since its form was opened: nothing is written to the article, what
         was typed is kept as the user's autosave (offered again if the article is ever reinstated), and they are told
         why."""
-        typed = AutosaveForm(request.POST)
-        if typed.is_valid():
-            Autosave.objects.update_or_create(user=request.user, article=article, defaults={"data": typed.cleaned_data})
+        keep_typed(request, article)
         takedown = article.takedowns.in_force().select_related("taken_down_by").first()
         self.message_user(
             request,
