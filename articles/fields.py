@@ -20,6 +20,8 @@ A field added to `Article` is added here, in the group it belongs to, and every 
 | `AUDIT`         | who and when, shown read-only                   | the admin's "Lưu vết" group                      |
 | `DESK`          | where a draft is in the desk workflow           | `workflow.py` (its moves save them), revisions   |
 |                 |                                                 | (not stored: a restore never moves an article)   |
+| `LINKED`        | links to other rows, each with its own input    | the admin (its own form fields and inlines);     |
+|                 | below the groups (a relation with its order)    | not in FORM: no model form edits them itself     |
 | `BOOKKEEPING`   | the rest the system keeps (`AUDIT` included)    | nothing: said so that no field is unknown        |
 
 tests/test_fields.py fails, naming the field, when a model field is in no group or a consumer covers another set.
@@ -34,7 +36,7 @@ from django.db import models
 GROUPS = (
     ("Nội dung", ("headline", "slug", "lead", "body")),
     ("Ảnh", ("image", "image_caption", "image_credit", "image_alt")),
-    ("Xuất bản", ("author", "section", "status", "published_at", "unpublish_at")),
+    ("Xuất bản", ("author", "section", "thread", "status", "published_at", "unpublish_at")),
 )
 FORM = tuple(name for _, names in GROUPS for name in names)
 
@@ -46,9 +48,9 @@ CARD = ("headline", "slug", "published_at", "lead", "author", "image", "image_re
 SUMMARY = (*CARD, "section", "image_caption", "image_credit", "image_alt")
 
 # Where and when readers find an article: a change of one of these moves it on, off or along the lists (the site's,
-# its section's, its author's) and the related box of its section; a change of anything else shows only where the
+# its section's, its author's, its thread's) and the related boxes; a change of anything else shows only where the
 # article itself is shown.
-PLACEMENT = ("status", "published_at", "unpublish_at", "section", "author")
+PLACEMENT = ("status", "published_at", "unpublish_at", "section", "author", "thread")
 
 # What articles/renditions.py made of the photo, and search's folded words (articles/search.py).
 DERIVED = ("image_renditions", "search_headline", "search_text")
@@ -56,6 +58,9 @@ DERIVED = ("image_renditions", "search_headline", "search_text")
 AUDIT = (("created_by", "created_at"), ("updated_by", "updated_at"))
 # Where a draft is in the desk workflow: its stage, since when, who first opened it there (articles/workflow.py).
 DESK = ("stage", "stage_since", "stage_opened_by", "stage_opened_at")
+# The article's links to rows of their own, kept in order: its tags (ArticleTag). Its contributors and hand-picked
+# related articles are rows pointing at it (Contribution, RelatedPick), so not fields of its own.
+LINKED = ("tags",)
 # The rest the system keeps: the id, the optimistic lock's counter (Article.save()), the importer's source and checksum,
 # when the latest correction was published (workflow.publish_correction), the desk's position.
 BOOKKEEPING = (

@@ -77,3 +77,32 @@ def _iso(moment, zone):
 def display_name(user):
     """What a colleague is called on screen: their full name, else their user name."""
     return user.get_full_name() or user.get_username()
+
+
+# What a byline prints for each role (`Contribution.Role`), in the order it prints them.
+BYLINE_LABELS = {
+    "writer": "bài",
+    "photo": "ảnh",
+    "video": "video",
+    "graphics": "đồ họa",
+    "translation": "dịch",
+    "production": "thực hiện",
+}
+
+
+def byline(credits):
+    """An article's credits printed the paper's way: `credits` is [(name, role)] in the article's order.
+
+    Only writers: their names, comma-joined ("THANH THY"; "A, B"). Otherwise each role names its people, roles with
+    the same people share one label ("Bài, ảnh: THANH THY"), and the parts are joined by a dash ("Bài: A – Ảnh: B")."""
+    people = {}  # role → names, in the article's order
+    for name, role in credits:
+        names = people.setdefault(role, [])
+        if name not in names:
+            names.append(name)
+    if people.keys() <= {"writer"}:
+        return ", ".join(people.get("writer", []))
+    parts = {}  # the same people → their roles
+    for role in sorted(people, key=list(BYLINE_LABELS).index):
+        parts.setdefault(tuple(people[role]), []).append(BYLINE_LABELS[role])
+    return " – ".join(f"{', '.join(labels).capitalize()}: {', '.join(names)}" for names, labels in parts.items())

@@ -25,13 +25,13 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
-from articles import fields, images, search, signals
+from articles import fields, formatting, images, search, signals
 from articles.formatting import validate_newspaper_date
 from articles.images import ImageField
 from articles.links import slug_url
 from articles.renditions import Photo, make_renditions, validate_renderable
 from articles.sanitize import clean_body, clean_note
-from articles.text import clean_text, slugify, unique_slug, validate_slug
+from articles.text import clean_text, fold, slugify, unique_slug, validate_slug
 
 
 class SlugField(models.SlugField):
@@ -156,6 +156,12 @@ class ArticleOwner(models.Model):
     def get_absolute_url(self):
         return slug_url(self.url_name, self.slug)
 
+    @classmethod
+    def listing(cls, pk):
+        """The articles the page of owner `pk` lists (visible ones: with `Article.objects.published()`), as a filter:
+        its `articles`. `pk` may be a prepared query's marker (queries.cards)."""
+        return Q(**{f"{cls._meta.get_field('articles').field.name}_id": pk})
+
     def clean(self):
         # The form checks a unique name as it will be stored: "Thời\vsự" is saved as "Thời sự", so it must be refused
         # as taken here, not fail as a duplicate in the database after the form said yes.
@@ -175,6 +181,17 @@ class Author(ArticleOwner):
         related_name="author",
         help_text="Tài khoản của phóng viên mang bút danh này (không bắt buộc).",
     )
+    # A person may sign with several pen names: each is an Author, the others pointing at the one the person is known
+    # by. A byline names the pen name it was printed under; the person's page lists what they made under any of them.
+    pen_name_of = models.ForeignKey(
+        "self",
+        verbose_name="là bút danh của",
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="pen_names",
+        help_text="Để trống nếu đây là tên chính của người này; chọn tên chính nếu đây là một bút danh khác của họ.",
+    )
 
     url_name = "articles:author"
 
@@ -182,6 +199,46 @@ class Author(ArticleOwner):
         ordering = ["name"]
         verbose_name = "tác giả"
         verbose_name_plural = "tác giả"
+        constraints = [
+            models.CheckConstraint(
+                condition=~Q(pen_name_of=F("pk")),
+                name="pen_name_of_another_author",
+                violation_error_message="Một bút danh không thể là bút danh của chính nó.",
+            ),
+        ]
+
+    def clean(self):
+        super().clean()
+        if self.pen_name_of_id is None:
+            return
+        if self.pen_name_of_id == self.pk:
+            raise ValidationError({"pen_name_of": "Một bút danh không thể là bút danh của chính nó."})
+        if self.pen_name_of.pen_name_of_id is not None:
+            raise ValidationError(
+                {
+                    "pen_name_of": f"“{self.pen_name_of}” đã là bút danh của “{self.pen_name_of.pen_name_of}”: hãy "
+                    "chọn tên chính."
+                }
+            )
+        if self.pk and self.pen_names.exists():
+            raise ValidationError(
+                {"pen_name_of": "Tác giả này đang có bút danh khác trỏ về; không thể là bút danh của người khác."}
+            )
+
+    @classmethod
+    def listing(cls, pk):
+        """Every article the person (`pk`, their main name) made, under any of their pen names, in any role: as its
+        author (first writer) or as a contributor."""
+        names = Author.objects.filter(Q(pk=pk) | Q(pen_name_of=pk)).values("pk")
+        # One set of ids, not "author or contributor": with an OR, SQLite reads the rows of both sides and sorts them;
+        # the set lets the lists walk their index in order, as for every other list.
+        made = Article.objects.filter(author__in=names).values("pk").order_by()
+        return Q(pk__in=made.union(Contribution.objects.filter(author__in=names).values("article_id").order_by()))
+
+    @property
+    def person(self):
+        """The Author the person behind this pen name is known by (itself when it is their main name)."""
+        return self.pen_name_of if self.pen_name_of_id else self
 
 
 class Section(ArticleOwner):
@@ -215,6 +272,116 @@ class Section(ArticleOwner):
         ordering = ["position", "name"]
         verbose_name = "chuyên mục"
         verbose_name_plural = "chuyên mục"
+
+
+class Tag(ArticleOwner):
+    """A keyword readers follow (`/tags/<slug>/`). No two tags fold to one name: "Cần Thơ" and "can tho" are one."""
+
+    name = models.CharField("tên thẻ", max_length=80)
+    slug = SlugField("đường dẫn", max_length=100, unique=True, blank=True)
+    # The name as `text.fold` makes it (no accents, lower case, đ → d): what makes two names one tag, and what the
+    # admin's autocomplete matches.
+    folded = models.CharField(max_length=80, unique=True, editable=False)
+    description = models.TextField("mô tả ngắn", max_length=300, blank=True)
+
+    url_name = "articles:tag"
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "thẻ"
+        verbose_name_plural = "thẻ"
+
+    def save(self, *args, **kwargs):
+        self.folded = fold(clean_text(self.name)).strip()
+        super().save(*args, **kwargs)
+
+    @classmethod
+    def listing(cls, pk):
+        return Q(tag_links__tag=pk)
+
+    def clean(self):
+        super().clean()
+        folded = fold(self.name).strip()
+        if other := Tag.objects.exclude(pk=self.pk).filter(folded=folded).first():
+            raise ValidationError({"name": f"Đã có thẻ “{other.name}” (trùng khi bỏ dấu và chữ hoa); hãy dùng thẻ đó."})
+
+
+class TagRedirect(models.Model):
+    """The slug of a tag merged into another: its URL answers a permanent redirect to the kept tag's."""
+
+    slug = SlugField("đường dẫn cũ", max_length=100, unique=True)
+    tag = models.ForeignKey(Tag, verbose_name="thẻ", on_delete=models.CASCADE, related_name="old_slugs")
+
+    class Meta:
+        verbose_name = "đường dẫn cũ của thẻ"
+        verbose_name_plural = "đường dẫn cũ của thẻ"
+
+    def __str__(self):
+        return f"{self.slug} → {self.tag.slug}"
+
+
+def refresh_renditions(instance):
+    """Make the renditions of `instance`'s photo (an article's or a thread's: `image`, `image_renditions`) unless they
+    were made from this very file; True if the record changed."""
+    record = instance.image_renditions or {}
+    if record.get("source", "") == (instance.image.name or "") and (record.get("files") or not instance.image):
+        return False
+    if instance.image and not instance.image._committed:
+        # What FileField.pre_save would do a moment later: renditions are named after the stored file's name.
+        instance.image.save(instance.image.name, instance.image.file, save=False)
+    instance.image_renditions = make_renditions(instance.image) if instance.image else {}
+    instance.__dict__.pop("photo", None)
+    return True
+
+
+def thread_image_path(thread, filename):
+    return f"threads/{timezone.now():%Y/%m}/{PurePosixPath(filename).name}"
+
+
+class Thread(ArticleOwner):
+    """A story followed over weeks (dòng sự kiện): an introduction, an optional photo and pinned lead article, and the
+    articles that belong to it (an article belongs to at most one)."""
+
+    name = models.CharField("tiêu đề", max_length=200)
+    slug = SlugField("đường dẫn", max_length=220, unique=True, blank=True)
+    intro = models.TextField("giới thiệu", blank=True, help_text="Văn bản thuần, in đầu trang dòng sự kiện.")
+    image = ImageField(
+        "ảnh",
+        upload_to=thread_image_path,
+        blank=True,
+        help_text=images.HELP_TEXT,
+        validators=[images.validate_image, validate_renderable],
+    )
+    image_caption = models.CharField("chú thích ảnh", max_length=500, blank=True)
+    image_credit = models.CharField("nguồn ảnh", max_length=200, blank=True)
+    image_alt = models.CharField("mô tả ảnh (alt)", max_length=255, blank=True)
+    image_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    lead_article = models.ForeignKey(
+        "Article",
+        verbose_name="bài dẫn (ghim)",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="+",
+        help_text="Bài ghim ở đầu trang dòng sự kiện; chỉ hiện khi người đọc xem được bài.",
+    )
+
+    url_name = "articles:thread"
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = "dòng sự kiện"
+        verbose_name_plural = "dòng sự kiện"
+
+    def save(self, *args, **kwargs):
+        if kwargs.get("update_fields") is None:
+            refresh_renditions(self)
+        super().save(*args, **kwargs)
+
+    @cached_property
+    def photo(self):
+        """The photo's renditions, as an article's (articles/renditions.py), or None."""
+        return Photo.of(self)
 
 
 class DeskStage(models.Model):
@@ -406,6 +573,16 @@ class Article(models.Model):
         blank=True,
         related_name="articles",
     )
+    thread = models.ForeignKey(
+        Thread,
+        verbose_name="dòng sự kiện",
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="articles",
+    )
+    # In order, the first the primary one (ArticleTag.position).
+    tags = models.ManyToManyField(Tag, verbose_name="thẻ", through="ArticleTag", blank=True, related_name="articles")
     status = models.CharField("trạng thái", max_length=10, choices=Status, default=Status.DRAFT)
     published_at = models.DateTimeField(
         "thời gian xuất bản",
@@ -490,12 +667,13 @@ class Article(models.Model):
         verbose_name = "bài viết"
         verbose_name_plural = "bài viết"
         indexes = [
-            # The public lists, all articles or one section's or one author's: each index holds every column the
+            # The public lists, all articles or one section's, author's or thread's: each index holds every column the
             # visibility rule, the order and the filter read, so paging deep reads index entries only
             # (articles/pagination.py); search reads the first one newest first.
             models.Index(fields=VISIBLE_ORDER, name="article_visible_idx"),
             models.Index(fields=["section", *VISIBLE_ORDER], name="article_section_visible_idx"),
             models.Index(fields=["author", *VISIBLE_ORDER], name="article_author_visible_idx"),
+            models.Index(fields=["thread", *VISIBLE_ORDER], name="article_thread_visible_idx"),
             # The admin's list: every article, drafts too, newest first.
             models.Index(fields=["-published_at", "-id"], name="article_newest_idx"),
             # "Chờ tôi xử lý": the drafts at some stages, oldest waiting first; only the drafts in the desk are in it.
@@ -565,21 +743,24 @@ class Article(models.Model):
         return Article.objects.exclude(pk=self.pk).filter(old_slugs__slug=slug).only("headline").first()
 
     def refresh_renditions(self):
-        """Make the photo's renditions unless they were made from this very file; True if the record changed."""
-        record = self.image_renditions or {}
-        if record.get("source", "") == (self.image.name or "") and (record.get("files") or not self.image):
-            return False
-        if self.image and not self.image._committed:
-            # What FileField.pre_save would do a moment later: renditions are named after the stored file's name.
-            self.image.save(self.image.name, self.image.file, save=False)
-        self.image_renditions = make_renditions(self.image) if self.image else {}
-        self.__dict__.pop("photo", None)
-        return True
+        return refresh_renditions(self)
 
     @cached_property
     def photo(self):
         """The photo's renditions (articles/renditions.py), or None: then pages show no figure."""
         return Photo.of(self)
+
+    @property
+    def credits(self):
+        """Who made the article, in order, as (Author, role): its author as first writer, then its contributions
+        (loaded with their authors by whoever prints many: ``contributions`` prefetched)."""
+        writer = Contribution.Role.WRITER
+        return [(self.author, writer), *((c.author, c.role) for c in self.contributions.all())]
+
+    @property
+    def byline(self):
+        """The credits as the paper prints them at the end of the article and on cards (``formatting.byline``)."""
+        return formatting.byline([(author.name, role) for author, role in self.credits])
 
     @property
     def modified_at(self):
@@ -612,6 +793,99 @@ class Article(models.Model):
         self.version += 1
         columns = [Article._meta.get_field(name).attname for name in fields.FORM]
         return Article.objects.filter(pk=self.pk).values(*columns, "stage_id").get()
+
+
+class ArticleTag(models.Model):
+    """One of an article's tags, at its place in the article's order (the first is the primary one)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="tag_links")
+    tag = models.ForeignKey(Tag, verbose_name="thẻ", on_delete=models.CASCADE, related_name="article_links")
+    position = models.PositiveSmallIntegerField("thứ tự", default=0)
+
+    objects = PublicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "thẻ của bài"
+        verbose_name_plural = "thẻ của bài"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "tag"], name="tag_once_per_article", violation_error_message="Thẻ này đã có."
+            ),
+        ]
+        indexes = [models.Index(fields=["tag", "article"], name="articletag_tag_idx")]
+
+    def __str__(self):
+        return str(self.tag)
+
+
+class Contribution(models.Model):
+    """One credit of an article beyond its author (who is its first writer): a person, under one of their pen names
+    (an Author), and what they did. Printed the paper's way by ``formatting.byline``."""
+
+    class Role(models.TextChoices):
+        # In the order a byline prints them: "Bài, ảnh: …", "Bài: … – Ảnh: …".
+        WRITER = "writer", "viết bài"
+        PHOTO = "photo", "ảnh"
+        VIDEO = "video", "video"
+        GRAPHICS = "graphics", "đồ họa"
+        TRANSLATION = "translation", "dịch"
+        PRODUCTION = "production", "thực hiện"
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="contributions")
+    author = models.ForeignKey(
+        Author, verbose_name="người thực hiện (bút danh)", on_delete=models.PROTECT, related_name="contributions"
+    )
+    role = models.CharField("vai trò", max_length=12, choices=Role, default=Role.WRITER)
+    position = models.PositiveSmallIntegerField("thứ tự", default=0)
+
+    objects = PublicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "người cùng thực hiện"
+        verbose_name_plural = "người cùng thực hiện"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "author", "role"],
+                name="one_credit_per_role",
+                violation_error_message="Một người chỉ được ghi một lần cho mỗi vai trò.",
+            ),
+        ]
+        indexes = [models.Index(fields=["author", "article"], name="contribution_author_idx")]
+
+    def __str__(self):
+        return f"{self.get_role_display()}: {self.author}"
+
+
+class RelatedPick(models.Model):
+    """An article an editor chose for another's related box, in order; the box tops itself up (queries.related_to)."""
+
+    article = models.ForeignKey(Article, on_delete=models.CASCADE, related_name="related_picks")
+    related = models.ForeignKey(Article, verbose_name="bài liên quan", on_delete=models.CASCADE, related_name="+")
+    position = models.PositiveSmallIntegerField("thứ tự", default=0)
+
+    objects = PublicQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["position", "id"]
+        verbose_name = "bài liên quan chọn tay"
+        verbose_name_plural = "bài liên quan chọn tay"
+        constraints = [
+            models.UniqueConstraint(
+                fields=["article", "related"],
+                name="related_once",
+                violation_error_message="Bài này đã có trong danh sách liên quan.",
+            ),
+            models.CheckConstraint(
+                condition=~Q(article=F("related")),
+                name="related_not_itself",
+                violation_error_message="Một bài không thể liên quan tới chính nó.",
+            ),
+        ]
+
+    def __str__(self):
+        return str(self.related)
 
 
 class OldSlug(models.Model):

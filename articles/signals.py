@@ -26,7 +26,8 @@ content_changed = Signal()
 
 # Every save or delete of these can change a public page: articles, and the authors and sections named on them (and
 # in every page's section menu), the corrections shown on them and in /corrections/, and takedowns (the 410 page says
-# whether to name the article), and the front page's arrangements. Drafts included: the receivers tell which writes no
+# whether to name the article), the front page's arrangements, and tags, threads, the links of articles to tags,
+# contributors and related picks. Drafts included: the receivers tell which writes no
 # reader sees (the page cache does not bother: rendering the pages again costs less; the edge does).
 SHOWN_MODELS = (
     "articles.Article",
@@ -35,6 +36,11 @@ SHOWN_MODELS = (
     "articles.Correction",
     "articles.Takedown",
     "articles.FrontPage",
+    "articles.Tag",
+    "articles.Thread",
+    "articles.ArticleTag",
+    "articles.Contribution",
+    "articles.RelatedPick",
 )
 
 

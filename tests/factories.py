@@ -25,7 +25,7 @@ from PIL import Image
 
 from articles import fields
 from articles.forms import DESK_BUTTON, OPENED_STAGE
-from articles.models import Article, Author, DeskStage, Section
+from articles.models import Article, Author, DeskStage, Section, Tag, Thread
 from articles.workflow import DESK_HEADS
 
 
@@ -35,6 +35,14 @@ def make_author(name="THANH THY", **overrides):
 
 def make_section(name="Xây dựng Đảng", **overrides):
     return Section.objects.create(name=name, **overrides)
+
+
+def make_tag(name="Cần Thơ", **overrides):
+    return Tag.objects.create(name=name, **overrides)
+
+
+def make_thread(name="Mùa nước nổi", **overrides):
+    return Thread.objects.create(name=name, **overrides)
 
 
 def make_article(**overrides):

@@ -16,9 +16,9 @@ from django.utils import timezone
 from articles import fields, revisions
 from articles.forms import AutosaveForm
 from articles.lists import CardList
-from articles.models import Article, Section
+from articles.models import Article, Section, Thread
 from articles.preview import ArticlePreviewView
-from tests.factories import article_form_data, make_article, make_author, make_section, uploaded_image
+from tests.factories import article_form_data, make_article, make_author, make_section, make_thread, uploaded_image
 
 pytestmark = pytest.mark.django_db
 
@@ -31,8 +31,8 @@ def model_fields(attname=False):
 
 
 def test_every_model_field_is_declared_in_exactly_one_place():
-    """A field of Article is in the form's groups, or derived, or bookkeeping: never nowhere, never twice."""
-    declared = [*fields.FORM, *fields.DERIVED, *fields.BOOKKEEPING]
+    """A field of Article is in the form's groups, or derived, linked or bookkeeping: never nowhere, never twice."""
+    declared = [*fields.FORM, *fields.DERIVED, *fields.LINKED, *fields.BOOKKEEPING]
     undeclared = model_fields() - set(declared)
     assert not undeclared, f"declare these in articles/fields.py: {sorted(undeclared)}"
     assert not set(declared) - model_fields(), "articles/fields.py names fields the model does not have"
@@ -90,6 +90,8 @@ def different(article, name):
         return make_author("NGƯỜI KHÁC")
     if name == "section":
         return Section.objects.create(name=f"Chuyên mục khác {Section.objects.count()}")
+    if name == "thread":
+        return make_thread(f"Dòng sự kiện khác {Thread.objects.count()}")
     if field.choices:
         return next(value for value, _ in field.choices if value != getattr(article, name))
     if isinstance(field, models.FileField):
@@ -152,7 +154,7 @@ def test_a_list_loads_the_card_fields_and_nothing_else():
     """Cards print what fields.CARD names: every other column stays in the database."""
     make_article()
     [card] = CardList().page(0, 20)
-    loaded = model_fields(attname=True) - card.get_deferred_fields() - {"id"}
+    loaded = model_fields(attname=True) - card.get_deferred_fields() - {"id", *fields.LINKED}
     assert loaded == {Article._meta.get_field(name).attname for name in fields.CARD}
 
 
