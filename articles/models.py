@@ -799,6 +799,16 @@ class Article(models.Model):
         return Article.objects.filter(pk=self.pk).values(*columns, "stage_id").get()
 
 
+class TagLinkQuerySet(PublicQuerySet):
+    def in_place(self, values):
+        """An update of links that keeps each on its article (a merge moving them to the kept tag, a new order) names
+        its rows as they were, read just before it: the articles whose search words to refill
+        (search.refresh_tag_words), rather than every article's."""
+        if values.keys() & {"article", "article_id"}:
+            return None
+        return [signals.Change(ArticleTag(**row), row["pk"]) for row in self.values("pk", "article_id", "tag_id")]
+
+
 class ArticleTag(models.Model):
     """One of an article's tags, at its place in the article's order (the first is the primary one)."""
 
@@ -806,7 +816,7 @@ class ArticleTag(models.Model):
     tag = models.ForeignKey(Tag, verbose_name="thẻ", on_delete=models.CASCADE, related_name="article_links")
     position = models.PositiveSmallIntegerField("thứ tự", default=0)
 
-    objects = PublicQuerySet.as_manager()
+    objects = TagLinkQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]

@@ -293,13 +293,21 @@ def test_search_follows_a_tags_rename_and_its_deletion(client):
     assert "Bài có thẻ" in client.get("/search/", {"q": "bai co the"}).content.decode()
 
 
-def test_a_bulk_write_of_tag_links_refills_every_articles_words(client):
-    """A queryset update of links names no row: every article's words are refilled, so none is left stale."""
+def test_a_queryset_update_of_tag_links_refills_the_words_of_the_articles_it_changed(client):
+    """A merge moving links to the kept tag by `update()`: those articles are found by the kept tag's words, not by
+    the old one's; an update that moves links to other articles (rows unknown) refills every article's."""
     first, second = make_tag("Cần Thơ"), make_tag("Hậu Giang")
-    article = make_article(headline="Bài chuyển thẻ")
+    article, other = make_article(headline="Bài chuyển thẻ"), make_article(headline="Bài khác")
     article.tags.add(first)
-    ArticleTag.objects.filter(article=article).update(tag=second)
+    with CaptureQueriesContext(connection) as queries:
+        ArticleTag.objects.filter(article=article).update(tag=second)
     assert found("hau giang") == ["Bài chuyển thẻ"] and found("can tho") == []
+    refilled = [
+        query["sql"] for query in queries if query["sql"].startswith("UPDATE") and "search_text" in query["sql"]
+    ]
+    assert len(refilled) == 1 and refilled[0].endswith(f"IN ({article.pk})")
+    ArticleTag.objects.filter(article=article).update(article=other)
+    assert found("hau giang") == ["Bài khác"]
 
 
 def renamed_with(count):
