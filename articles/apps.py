@@ -27,6 +27,8 @@ class ArticlesConfig(AppConfig):
         signals.content_changed.connect(pagecache.invalidation.content_changed, dispatch_uid="articles.pagecache")
         signals.content_changed.connect(pagecache.edge.content_changed, dispatch_uid="articles.pagecache.edge")
 
+        # An article's search columns hold its tags' names: refilled when its tags, or their names, change.
+        signals.content_changed.connect(search.refresh_tag_words, dispatch_uid="articles.search.tag_words")
         # loaddata skips Article.save(): a fixture's row gets its search columns and photo renditions here.
         post_save.connect(Article.fill_derived_after_raw_save, sender=Article, dispatch_uid="articles.raw_save")
         # On SQLite, migrations that rebuild the article table drop the search index's triggers: put them back.

@@ -1,4 +1,5 @@
-"""RSS 2.0 and Atom feeds: the 20 newest visible articles of the whole site, or of one section.
+"""RSS 2.0 and Atom feeds: the 20 newest visible articles of the whole site, or of one section, tag or thread (what
+its page lists: `ArticleOwner.listing`).
 
 Every text we print is plain text (the headline, the lead, names), but feed readers take some feed elements for HTML:
 RSS says nothing of its texts' type and readers render titles and descriptions as HTML; Atom's titles are typed text
@@ -13,11 +14,12 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure
 from django.utils.html import escape
 
-from articles.models import Article, Correction, Section
+from articles.models import Article, Correction, Section, Tag, Thread
+from articles.views import Merged, tag_at, to_merged
 
 
 class LatestFeed(Feed):
-    """The whole site; `SectionFeed` passes a section to every method below."""
+    """The whole site; `OwnerFeed` passes a section, tag or thread (`owner`) to every method below."""
 
     language = "vi"
     # Whether readers take this format's titles for HTML (RSS) or for text (Atom).
@@ -26,28 +28,29 @@ class LatestFeed(Feed):
     def as_title(self, text):
         return escape(text) if self.titles_are_html else text
 
-    def title(self, section=None):
+    def title(self, owner=None):
         return self.as_title(
-            f"{section.name} — {settings.SITE_NAME}" if section else f"{settings.SITE_NAME} — Tin mới nhất"
+            f"{owner.name} — {settings.SITE_NAME}" if owner else f"{settings.SITE_NAME} — Tin mới nhất"
         )
 
-    def about(self, section=None):
-        where = f"chuyên mục {section.name} trên {settings.SITE_NAME}" if section else settings.SITE_NAME
+    def about(self, owner=None):
+        # "chuyên mục Kinh tế", "thẻ Cần Thơ", "dòng sự kiện Mùa nước nổi": each kind is named by its model.
+        where = f"{owner._meta.verbose_name} {owner.name} trên {settings.SITE_NAME}" if owner else settings.SITE_NAME
         return f"20 bài mới nhất của {where}."
 
-    def description(self, section=None):  # RSS: read as HTML
-        return escape(self.about(section))
+    def description(self, owner=None):  # RSS: read as HTML
+        return escape(self.about(owner))
 
-    def subtitle(self, section=None):  # Atom's description: text
-        return self.about(section)
+    def subtitle(self, owner=None):  # Atom's description: text
+        return self.about(owner)
 
-    def link(self, section=None):
-        return section.get_absolute_url() if section else reverse("articles:index")
+    def link(self, owner=None):
+        return owner.get_absolute_url() if owner else reverse("articles:index")
 
-    def items(self, section=None):
+    def items(self, owner=None):
         articles = Article.objects.published()
-        if section:
-            articles = articles.filter(section=section)
+        if owner:
+            articles = articles.filter(type(owner).listing(owner.pk))
         return articles.select_related("author", "section")[:20]
 
     def get_feed(self, obj, request):
@@ -98,12 +101,47 @@ class LatestAtomFeed(AtomFeed, LatestFeed):
     pass
 
 
-class SectionFeed(LatestFeed):
+class OwnerFeed(LatestFeed):
+    """The feed of the section, tag or thread (`owner_model`) at the slug; 404 for an unknown one."""
+
+    owner_model = None
+
     def get_object(self, request, slug):
-        return get_object_or_404(Section, slug=slug)
+        return get_object_or_404(self.owner_model, slug=slug)
+
+
+class SectionFeed(OwnerFeed):
+    owner_model = Section
 
 
 class SectionAtomFeed(AtomFeed, SectionFeed):
+    pass
+
+
+class TagFeed(OwnerFeed):
+    """A tag's feed; a merged tag's old feed URL moves on to the kept tag's, as its page does."""
+
+    owner_model = Tag
+
+    def __call__(self, request, *args, **kwargs):
+        try:
+            return super().__call__(request, *args, **kwargs)
+        except Merged as merged:
+            return to_merged(request, merged, reverse(request.resolver_match.view_name, args=[merged.tag.slug]))
+
+    def get_object(self, request, slug):
+        return tag_at(slug)
+
+
+class TagAtomFeed(AtomFeed, TagFeed):
+    pass
+
+
+class ThreadFeed(OwnerFeed):
+    owner_model = Thread
+
+
+class ThreadAtomFeed(AtomFeed, ThreadFeed):
     pass
 
 

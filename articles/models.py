@@ -111,9 +111,9 @@ class PublicQuerySet(models.QuerySet):
             signals.changed(self.model, self.db, [signals.Change(obj, obj.pk, created=True) for obj in created])
         return created
 
-    def bulk_update(self, objs, *args, **kwargs):
-        rows = super().bulk_update(objs, *args, **kwargs)
-        if rows:
+    def bulk_update(self, objs, fields, *args, **kwargs):
+        rows = super().bulk_update(objs, fields, *args, **kwargs)
+        if rows and set(fields) - self.unseen_fields:
             signals.changed(self.model, self.db)
         return rows
 
@@ -429,7 +429,9 @@ class DeskStage(models.Model):
 class ArticleQuerySet(PublicQuerySet):
     # The optimistic lock's counter: Article._claim_next_version() bumps it alone, and the save that follows
     # invalidates the page cache anyway. Who opened a submitted draft (workflow.note_opened) is the newsroom's alone.
-    unseen_fields = frozenset({"version", "stage_opened_by", "stage_opened_at"})
+    # The search columns are read by search alone, which no cache keeps; refilled on their own when an article's tags
+    # change (search.refresh_tag_words), after the write that changed them said so.
+    unseen_fields = frozenset({"version", "stage_opened_by", "stage_opened_at", "search_headline", "search_text"})
     # An update of more articles than this says that anything may have changed: naming them all would cost a read of
     # every row for a purge of nearly everything.
     named_rows = 200
@@ -768,8 +770,10 @@ class Article(models.Model):
         return max(filter(None, (getattr(self, name) for name in CHANGE_TIMES)), default=None)
 
     def fill_search_columns(self):
-        """Refresh the search columns from headline, lead and body; bulk writers call this as save() does."""
-        self.search_headline, self.search_text = search.index_columns(self.headline, self.lead, self.body)
+        """Refresh the search columns from headline, lead, body and the names of its tags (prefetched by whoever
+        refills many: `search.refresh_tag_words`); bulk writers call this as save() does."""
+        tags = [tag.name for tag in self.tags.all()] if self.pk else []
+        self.search_headline, self.search_text = search.index_columns(self.headline, self.lead, self.body, tags)
 
     @classmethod
     def fill_derived_after_raw_save(cls, sender, instance, raw, using, **kwargs):
@@ -795,6 +799,16 @@ class Article(models.Model):
         return Article.objects.filter(pk=self.pk).values(*columns, "stage_id").get()
 
 
+class TagLinkQuerySet(PublicQuerySet):
+    def in_place(self, values):
+        """An update of links that keeps each on its article (a merge moving them to the kept tag, a new order) names
+        its rows as they were, read just before it: the articles whose search words to refill
+        (search.refresh_tag_words), rather than every article's."""
+        if values.keys() & {"article", "article_id"}:
+            return None
+        return [signals.Change(ArticleTag(**row), row["pk"]) for row in self.values("pk", "article_id", "tag_id")]
+
+
 class ArticleTag(models.Model):
     """One of an article's tags, at its place in the article's order (the first is the primary one)."""
 
@@ -802,7 +816,7 @@ class ArticleTag(models.Model):
     tag = models.ForeignKey(Tag, verbose_name="thẻ", on_delete=models.CASCADE, related_name="article_links")
     position = models.PositiveSmallIntegerField("thứ tự", default=0)
 
-    objects = PublicQuerySet.as_manager()
+    objects = TagLinkQuerySet.as_manager()
 
     class Meta:
         ordering = ["position", "id"]

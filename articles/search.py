@@ -2,9 +2,11 @@
 
 API:
 
-* ``index_columns(headline, lead, body)`` -> ``(search_headline, search_text)``: what ``Article`` stores in its
-  two search columns. ``Article.fill_search_columns()`` calls it from ``save()``; bulk writers (``seed_demo``)
-  call that same method; ``loaddata`` (which skips ``save()``) by ``Article.fill_derived_after_raw_save``.
+* ``index_columns(headline, lead, body, tags)`` -> ``(search_headline, search_text)``: what ``Article`` stores in
+  its two search columns (the tags' names with the text: a reader finds an article by its tags' words).
+  ``Article.fill_search_columns()`` calls it from ``save()``; bulk writers (``seed_demo``) call that same method;
+  ``loaddata`` (which skips ``save()``) by ``Article.fill_derived_after_raw_save``. Tags are linked to a saved
+  article, unlinked and renamed apart from its save: ``refresh_tag_words`` refills its columns then.
 * ``clean_query(raw)``: the query as it may be shown back to the reader (length-capped, no control characters).
 * ``query_words(raw)``: the words a query searches for (at most ``MAX_WORDS``), folded like the index.
 * ``search(queryset, raw)`` -> ``SearchResults``: the articles of ``queryset`` holding every word, headline
@@ -31,8 +33,9 @@ import re
 import unicodedata
 from collections.abc import Sequence
 
-from django.db import connections
-from django.db.models import BooleanField, F, Q
+from django.apps import apps
+from django.db import DEFAULT_DB_ALIAS, connections
+from django.db.models import BooleanField, F, Prefetch, Q, prefetch_related_objects
 from django.db.models.expressions import RawSQL
 from django.db.models.lookups import In
 from django.utils.functional import cached_property
@@ -52,6 +55,7 @@ __all__ = [
     "index_columns",
     "matching",
     "query_words",
+    "refresh_tag_words",
     "search",
 ]
 
@@ -64,6 +68,8 @@ MAX_WORDS = 10
 MAX_RESULTS = 1000
 
 FTS_TABLE = "articles_article_fts"
+# Articles whose tag words are refilled at a time (a renamed tag's, every article's after a bulk write of links).
+REFILL_BATCH = 500
 
 # Letters and digits of any script are word characters; everything else (punctuation, symbols, underscore,
 # control characters, lone surrogates) separates words.
@@ -78,9 +84,36 @@ def _words(text: str) -> str:
     return _NON_WORD.sub(" ", fold(text)).strip()
 
 
-def index_columns(headline: str, lead: str, body: str) -> tuple[str, str]:
-    """The two stored search columns: folded headline words, and folded lead + body-text words."""
-    return _words(headline), _words(f"{lead} {html_to_text(body)}")
+def index_columns(headline: str, lead: str, body: str, tags=()) -> tuple[str, str]:
+    """The two stored search columns: folded headline words, and folded lead + body-text + tag-name words."""
+    return _words(headline), _words(" ".join([lead, html_to_text(body), *tags]))
+
+
+def refresh_tag_words(sender, using=DEFAULT_DB_ALIAS, changes=None, **kwargs):
+    """content_changed: refill the search columns of the articles whose tags' words may have changed: a tag linked or
+    unlinked (``ArticleTag``, however written: the admin, ``article.tags.add()``, a queryset), a tag renamed. When the
+    rows written are unknown (a queryset update or raw save of tags or links), every article's."""
+    article_model, link_model, tag_model = (
+        apps.get_model("articles", name) for name in ("Article", "ArticleTag", "Tag")
+    )
+    articles = article_model.objects.using(using)
+    if changes is None:
+        if sender not in (link_model, tag_model):
+            return
+        ids = list(articles.values_list("pk", flat=True))
+    else:
+        linked = {change.instance.article_id for change in changes if isinstance(change.instance, link_model)}
+        renamed = [change.pk for change in changes if isinstance(change.instance, tag_model) and not change.created]
+        if not linked and not renamed:
+            return
+        ids = list(articles.filter(Q(pk__in=linked) | Q(tags__in=renamed)).values_list("pk", flat=True).distinct())
+    tags = Prefetch("tags", queryset=tag_model.objects.using(using).only("name"))
+    for start in range(0, len(ids), REFILL_BATCH):
+        batch = list(articles.filter(pk__in=ids[start : start + REFILL_BATCH]).only("headline", "lead", "body"))
+        prefetch_related_objects(batch, tags)
+        for article in batch:
+            article.fill_search_columns()
+        articles.bulk_update(batch, ["search_headline", "search_text"])
 
 
 def clean_query(raw: str) -> str:

@@ -1,5 +1,5 @@
-"""Sitemaps: every visible article, and the section and author pages that list at least one; a Google News sitemap
-of the last 48 hours. Nothing a reader may not see is listed (all start from `Article.objects.published()`)."""
+"""Sitemaps: every visible article, and the section, author, tag and thread pages that list at least one; a Google News
+sitemap of the last 48 hours. Nothing a reader may not see is listed (all start from `Article.objects.published()`)."""
 
 from datetime import timedelta
 
@@ -7,7 +7,7 @@ from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
 from django.utils import timezone
 
-from articles.models import CHANGE_TIMES, Article, Author, Section, last_change
+from articles.models import CHANGE_TIMES, Article, Author, Section, Tag, Thread, last_change
 
 
 class ArticleSitemap(Sitemap):
@@ -23,7 +23,7 @@ class ArticleSitemap(Sitemap):
 
 
 class OwnerSitemap(Sitemap):
-    """Section or author pages (`model`) that list at least one visible article."""
+    """Section, author, tag or thread pages (`model`) that list at least one visible article."""
 
     model = None
 
@@ -42,6 +42,14 @@ class AuthorSitemap(OwnerSitemap):
     model = Author
 
 
+class TagSitemap(OwnerSitemap):
+    model = Tag
+
+
+class ThreadSitemap(OwnerSitemap):
+    model = Thread
+
+
 class NewsSitemap(ArticleSitemap):
     """Google News: articles published in the last 48 hours, at most 1,000 (templates/articles/sitemap_news.xml)."""
 
@@ -52,5 +60,11 @@ class NewsSitemap(ArticleSitemap):
         return super().items().filter(published_at__gte=since).only("slug", "headline", *CHANGE_TIMES)
 
 
-SITEMAPS = {"articles": ArticleSitemap, "sections": SectionSitemap, "authors": AuthorSitemap}
+SITEMAPS = {
+    "articles": ArticleSitemap,
+    "sections": SectionSitemap,
+    "authors": AuthorSitemap,
+    "tags": TagSitemap,
+    "threads": ThreadSitemap,
+}
 NEWS_SITEMAPS = {"news": NewsSitemap}

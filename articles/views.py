@@ -1,4 +1,5 @@
 from django.core.paginator import Paginator
+from django.db.models import Exists, OuterRef
 from django.http import (
     Http404,
     HttpResponse,
@@ -18,7 +19,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from articles import front, most_read, pagecache, queries, search, workflow
 from articles.links import fixed_url
 from articles.lists import CardList
-from articles.models import Article, Author, Correction, Section
+from articles.models import Article, Author, Correction, Section, Tag, TagRedirect, Thread
 from articles.pagination import Cursor, LostPlace, UncountedPaginator, without_cursor, written_number
 from articles.reading import Gone, Moved, article_for_reader
 
@@ -106,13 +107,18 @@ class ArticleListView(PageAsWritten, ListView):
 
 
 class ArticlesOfView(ArticleListView):
-    """The visible articles of one section or author (`owner_model`), found by slug; 404 for an unknown one."""
+    """The visible articles of one section, author, tag or thread (`owner_model`), found by slug; 404 for an unknown
+    one."""
 
     owner_model = None
 
     def get_queryset(self):
-        self.owner = get_object_or_404(self.owner_model, slug=self.kwargs["slug"])
+        self.owner = self.owner_at(self.kwargs["slug"])
         return CardList(self.owner, self.cursor)
+
+    def owner_at(self, slug):
+        """The owner whose page this is, in one query: what the page shows of it besides its articles comes with it."""
+        return get_object_or_404(self.owner_model, slug=slug)
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**{self.owner_model._meta.model_name: self.owner}, **kwargs)
@@ -126,6 +132,73 @@ class SectionView(ArticlesOfView):
 class AuthorView(ArticlesOfView):
     owner_model = Author
     template_name = "articles/author_detail.html"
+
+
+class Merged(Exception):
+    """The slug asked for is that of a tag merged into `tag`."""
+
+    def __init__(self, tag):
+        super().__init__(tag.slug)
+        self.tag = tag
+
+
+def tag_at(slug):
+    """The tag at `slug`; Merged when it is the old slug of a tag merged into another; Http404 otherwise. One query
+    for a tag's own slug; the old slugs are looked up only when it is no tag's."""
+    try:
+        return Tag.objects.get(slug=slug)
+    except Tag.DoesNotExist:
+        redirect = TagRedirect.objects.select_related("tag").filter(slug=slug).first()
+        if redirect is None:
+            raise Http404("Không có thẻ này.") from None
+        raise Merged(redirect.tag) from None
+
+
+def to_merged(request, merged, url=None):
+    """The permanent redirect from a merged tag's old URL to the kept tag's (`url`, by default its page), the query
+    string kept."""
+    query = request.META.get("QUERY_STRING")
+    return HttpResponsePermanentRedirect((url or merged.tag.get_absolute_url()) + (f"?{query}" if query else ""))
+
+
+class TagView(ArticlesOfView):
+    """/tags/<slug>/: the tag's name, its description and its visible articles; a merged tag's old slug moves on."""
+
+    owner_model = Tag
+    template_name = "articles/tag_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        try:
+            return super().get(request, *args, **kwargs)
+        except Merged as merged:
+            return to_merged(request, merged)
+
+    def owner_at(self, slug):
+        return tag_at(slug)
+
+
+class ThreadView(ArticlesOfView):
+    """/threads/<slug>/: the thread's introduction and photo, its pinned lead article (when readers may see it), then
+    its visible articles. The lead is shown once, at the top of the first page; it keeps its place in the list of the
+    later pages (paging stays the list's own), and the first page does not print it twice."""
+
+    owner_model = Thread
+    template_name = "articles/thread_detail.html"
+
+    def owner_at(self, slug):
+        # The lead, and whether readers may see it (the one visibility rule), in the thread's own query.
+        lead_visible = Exists(Article.objects.published().filter(pk=OuterRef("lead_article_id")))
+        threads = (
+            Thread.objects.select_related("lead_article")
+            .defer("lead_article__body", "lead_article__search_headline", "lead_article__search_text")
+            .annotate(lead_visible=lead_visible)
+        )
+        return get_object_or_404(threads, slug=slug)
+
+    def get_context_data(self, **kwargs):
+        thread = self.owner
+        lead = thread.lead_article if thread.lead_visible else None
+        return super().get_context_data(lead=lead, **kwargs)
 
 
 class ArticleDetailView(DetailView):

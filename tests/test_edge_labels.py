@@ -17,10 +17,10 @@ from django.db import transaction
 from django.utils import timezone
 
 from articles import workflow
-from articles.models import Article, Author, Correction, PendingPurge, Section
+from articles.models import Article, ArticleTag, Author, Contribution, Correction, PendingPurge, RelatedPick, Section
 from articles.pagecache import CACHED_VIEWS, edge, purges
 from bench.edge import free_port
-from tests.factories import logged_in, make_article, make_author, make_section
+from tests.factories import logged_in, make_article, make_author, make_section, make_tag, make_thread
 
 pytestmark = pytest.mark.django_db
 
@@ -402,3 +402,140 @@ def test_purge_edge_purges_by_hand_and_sends_the_queue(settings, unreachable):
     settings.VARNISH_URLS = []
     with pytest.raises(CommandError, match="NEWSROOM_VARNISH_URLS"):
         call_command("purge_edge")
+
+
+# Tags, threads, bylines and related picks.
+
+
+def test_tag_and_thread_pages_carry_their_key_and_their_cards_and_article_pages_their_thread(client, site):
+    """A tag's page names the tag and its cards; a thread's, the thread, its pinned lead and its cards; their feeds
+    are feeds; an article page in a thread names the thread (it prints its name, and the thread's other articles)."""
+    tag, thread = make_tag("Cần Thơ"), make_thread("Mùa nước nổi")
+    for article in site.articles[:3]:
+        article.tags.add(tag)
+        article.thread = thread
+        article.save()
+    thread.lead_article = site.other
+    thread.save()
+    expected = {
+        tag.get_absolute_url(): {f"tag:{tag.pk}", *cards(site.articles[:3])},
+        thread.get_absolute_url(): {f"thread:{thread.pk}", *cards([*site.articles[:3], site.other])},
+        f"/tags/{tag.slug}/feed/": {"feeds"},
+        f"/threads/{thread.slug}/feed/atom/": {"feeds"},
+        site.newest.get_absolute_url(): {f"section:{site.a.pk}", f"thread:{thread.pk}", *cards(site.articles[:5])},
+    }
+    for url, keys in expected.items():
+        for _ in ("miss", "hit"):
+            assert keys_of(client.get(url)) == {"all", *keys}, url
+
+
+def test_tagging_an_article_purges_its_pages_the_tags_lists_the_feeds_and_sitemaps(
+    site, purged, django_capture_on_commit_callbacks
+):
+    """A tag added or removed (admin rows, `tags.add()`, `tags.remove()`): the article's page and cards, the tag's
+    lists, the feeds, the sitemaps (whether the tag's page is listed). A link saved again may have pointed at another
+    tag before: everything."""
+    tag = make_tag("Cần Thơ")
+    touched = {f"article:{site.newest.pk}", f"tag:{tag.pk}", "feeds", "sitemaps"}
+    with django_capture_on_commit_callbacks(execute=True):
+        site.newest.tags.add(tag)
+    assert purged == [touched]
+    purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        site.newest.tags.remove(tag)
+    assert purged == [touched]
+    with django_capture_on_commit_callbacks(execute=True):
+        link = ArticleTag.objects.create(article=site.newest, tag=tag)
+    purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        link.position = 2
+        link.save()
+    assert purged == [{"all"}]
+
+
+def test_a_byline_purges_the_articles_pages_and_the_lists_of_the_pen_name_and_of_the_person(
+    site, purged, django_capture_on_commit_callbacks
+):
+    """A contributor added or removed: the article's page and cards, the feeds (their authors), and the lists of the
+    pen name and of the person behind it (whose page lists every pen name's work). Saved again: everything."""
+    with django_capture_on_commit_callbacks(execute=True):
+        person = make_author("NGUYỄN VĂN A")
+        pen_name = make_author("VĂN AN", pen_name_of=person)
+    purged.clear()
+    touched = {f"article:{site.newest.pk}", f"author:{pen_name.pk}", f"author:{person.pk}", "feeds"}
+    with django_capture_on_commit_callbacks(execute=True):
+        credit = Contribution.objects.create(article=site.newest, author=pen_name, role=Contribution.Role.PHOTO)
+    assert purged == [touched]
+    purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        credit.role = Contribution.Role.VIDEO
+        credit.save()
+    assert purged == [{"all"}]
+    purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        credit.delete()
+    assert purged == [touched]
+
+
+def test_a_related_pick_purges_its_articles_page_only(site, purged, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        pick = RelatedPick.objects.create(article=site.newest, related=site.other)
+        pick.position = 1
+        pick.save()
+        pick.delete()
+    assert purged == [{f"article:{site.newest.pk}"}]
+
+
+def test_a_new_tag_or_thread_purges_nothing_a_renamed_one_its_pages(site, purged, django_capture_on_commit_callbacks):
+    """New, a tag or thread is shown nowhere. Renamed: its lists, the feeds and sitemaps (its name, its slug), and the
+    pages that name it: a thread's articles carry its key, a tag's are named one by one."""
+    with django_capture_on_commit_callbacks(execute=True):
+        tag, thread = make_tag("Cần Thơ"), make_thread("Mùa nước nổi")
+    assert purged == []
+    with django_capture_on_commit_callbacks(execute=True):
+        for article in site.articles[:2]:
+            article.tags.add(tag)
+    purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        tag.name = "TP Cần Thơ"
+        tag.save()
+    assert purged == [{f"tag:{tag.pk}", "feeds", "sitemaps", *cards(site.articles[:2])}]
+    purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        thread.intro = "Giới thiệu mới."
+        thread.save()
+    assert purged == [{f"thread:{thread.pk}", "feeds", "sitemaps"}]
+
+
+def test_publishing_purges_the_lists_of_its_thread_tags_contributors_and_their_people(
+    site, purged, django_capture_on_commit_callbacks
+):
+    """A draft in a thread, tagged, with a photographer signing under a pen name, published: besides the site's,
+    section's and author's lists, its thread's and tags' lists and the contributor's (and the person's)."""
+    with django_capture_on_commit_callbacks(execute=True):
+        tag, thread = make_tag("Cần Thơ"), make_thread("Mùa nước nổi")
+        person = make_author("NGUYỄN VĂN A")
+        pen_name = make_author("VĂN AN", pen_name_of=person)
+        draft = make_article(
+            headline="Sắp đăng", status=Article.Status.DRAFT, section=site.a, author=site.author, thread=thread
+        )
+        draft.tags.add(tag)
+        Contribution.objects.create(article=draft, author=pen_name, role=Contribution.Role.PHOTO)
+    purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        draft.status = Article.Status.PUBLISHED
+        draft.save()
+    extra = {f"thread:{thread.pk}", f"tag:{tag.pk}", f"author:{pen_name.pk}", f"author:{person.pk}"}
+    assert purged == [{f"article:{draft.pk}", *placed(draft), *extra}]
+
+
+def test_moving_an_article_to_another_thread_purges_both(site, purged, django_capture_on_commit_callbacks):
+    with django_capture_on_commit_callbacks(execute=True):
+        first, second = make_thread("Mùa nước nổi"), make_thread("Kỳ họp hội đồng")
+        site.newest.thread = first
+        site.newest.save()
+    purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        site.newest.thread = second
+        site.newest.save()
+    assert purged == [{f"article:{site.newest.pk}", f"thread:{first.pk}", f"thread:{second.pk}", *placed(site.newest)}]

@@ -24,7 +24,7 @@ from django.urls import resolve
 from django.utils import timezone
 
 from articles import pagecache, revisions
-from articles.models import Article, Author, PreviewLink, Section
+from articles.models import Article, ArticleTag, Author, Contribution, PreviewLink, Section, Tag, Thread
 from articles.pagecache import STAMP_KEY, PageCache, page_key, storable
 from newsroom.middleware import with_page_cache
 from tests.factories import article_form_data, cache_entries, logged_in, make_article, make_author, make_section
@@ -654,3 +654,69 @@ def test_public_pages_ask_browsers_to_revalidate(client, site):
     so it never shows a reader an old page, nor an editor the reader's copy."""
     for url in public_urls(site):
         assert client.get(url)["Cache-Control"] == "no-cache"
+
+
+# Tag and thread pages: cached, and right at the next request after any change to what they show.
+
+
+@pytest.fixture
+def tagged(site):
+    """The site's three newest articles tagged "Cần Thơ" and in the thread "Mùa nước nổi", the third pinned as lead."""
+    tag, thread = Tag.objects.create(name="Cần Thơ"), Thread.objects.create(name="Mùa nước nổi", intro="Nước lên.")
+    for article in site.articles[:3]:
+        article.tags.add(tag)
+        article.thread = thread
+        article.save()
+    thread.lead_article = site.articles[2]
+    thread.save()
+    return SimpleNamespace(tag=tag, thread=thread, **vars(site))
+
+
+def test_tag_and_thread_pages_and_feeds_are_served_warm_without_sql(client, tagged):
+    for url in (
+        tagged.tag.get_absolute_url(),
+        tagged.thread.get_absolute_url(),
+        f"/tags/{tagged.tag.slug}/feed/",
+        f"/tags/{tagged.tag.slug}/feed/atom/",
+        f"/threads/{tagged.thread.slug}/feed/",
+        f"/threads/{tagged.thread.slug}/feed/atom/",
+        "/sitemap-tags.xml",
+        "/sitemap-threads.xml",
+    ):
+        cached(client, url)
+
+
+def test_a_tag_page_shows_its_rename_a_new_article_a_removed_one_and_a_byline_at_once(client, tagged):
+    url = tagged.tag.get_absolute_url()
+    cached(client, url)
+    tagged.tag.name = "Thành phố Cần Thơ"
+    tagged.tag.save()
+    assert "Thành phố Cần Thơ" in cached(client, url)
+    ArticleTag.objects.create(article=tagged.articles[10], tag=tagged.tag)
+    assert "Bài số 10" in cached(client, url)
+    tagged.articles[0].tags.remove(tagged.tag)
+    assert "Bài số 0<" not in cached(client, url)
+    tagged.author.name = "BÚT DANH MỚI"
+    tagged.author.save()
+    assert "BÚT DANH MỚI" in cached(client, url)
+    Contribution.objects.create(article=tagged.articles[1], author=make_author("HOÀI THU"), role="photo")
+    assert fetch(client, url)[1] > 0  # the byline changed: rendered again
+
+
+def test_a_thread_page_shows_its_intro_its_lead_its_articles_and_a_byline_at_once(client, tagged):
+    url = tagged.thread.get_absolute_url()
+    assert "Nước lên." in cached(client, url)
+    tagged.thread.intro = "Nước rút."
+    tagged.thread.save()
+    assert "Nước rút." in cached(client, url)
+    tagged.articles[2].headline = "Bài dẫn đã sửa"
+    tagged.articles[2].save()
+    assert "Bài dẫn đã sửa" in cached(client, url)
+    tagged.articles[10].thread = tagged.thread
+    tagged.articles[10].save()
+    assert "Bài số 10" in cached(client, url)
+    tagged.articles[2].status = Article.Status.DRAFT
+    tagged.articles[2].save()
+    assert "Bài dẫn đã sửa" not in cached(client, url)
+    Contribution.objects.create(article=tagged.articles[0], author=make_author("HOÀI THU"), role="photo")
+    assert fetch(client, url)[1] > 0

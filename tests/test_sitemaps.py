@@ -5,7 +5,7 @@ import pytest
 from django.utils import timezone
 
 from articles.models import Article
-from tests.factories import make_article, make_author, make_section
+from tests.factories import make_article, make_author, make_section, make_tag, make_thread
 
 pytestmark = pytest.mark.django_db
 
@@ -29,12 +29,14 @@ def as_datetime(text):
     return datetime.fromisoformat(text)
 
 
-def test_index_lists_the_article_section_and_author_sitemaps(client):
-    """/sitemap.xml is an index of the article, section and author sitemaps, each with its last change."""
-    article = make_article(section=make_section())
+def test_index_lists_the_article_section_author_tag_and_thread_sitemaps(client):
+    """/sitemap.xml is an index of the article, section, author, tag and thread sitemaps, each with its last change."""
+    article = make_article(section=make_section(), thread=make_thread())
+    article.tags.add(make_tag())
     root = xml(client, "/sitemap.xml")
     entries = {node.findtext("s:loc", namespaces=NS): node.findtext("s:lastmod", namespaces=NS) for node in root}
-    assert set(entries) == {f"http://testserver/sitemap-{name}.xml" for name in ("articles", "sections", "authors")}
+    names = ("articles", "sections", "authors", "tags", "threads")
+    assert set(entries) == {f"http://testserver/sitemap-{name}.xml" for name in names}
     for value in entries.values():
         assert as_datetime(value) == article.modified_at
 
@@ -110,10 +112,12 @@ def test_robots_txt_points_at_both_sitemaps_and_keeps_crawlers_out_of_admin(clie
 @pytest.mark.parametrize(
     ("url", "budget"),
     [
-        ("/sitemap.xml", 6),  # per listed sitemap: its latest change (one aggregate) and its page count
+        ("/sitemap.xml", 10),  # per listed sitemap (five): its latest change (one aggregate) and its page count
         ("/sitemap-articles.xml", 2),  # count and page
         ("/sitemap-sections.xml", 2),
         ("/sitemap-authors.xml", 2),
+        ("/sitemap-tags.xml", 2),
+        ("/sitemap-threads.xml", 2),
         ("/sitemap-news.xml", 2),
     ],
 )
@@ -121,10 +125,16 @@ def test_sitemap_query_count_does_not_grow(client, django_assert_num_queries, ur
     """Each sitemap costs the same few queries with 3 articles or 60."""
     sections = [make_section(f"Chuyên mục {i}") for i in range(3)]
     authors = [make_author(f"Tác giả {i}") for i in range(3)]
+    tags, threads = [make_tag(f"Thẻ {i}") for i in range(3)], [make_thread(f"Dòng {i}") for i in range(3)]
     now = timezone.now()
     for i in range(count):
-        make_article(
-            headline=f"Bài {i}", section=sections[i % 3], author=authors[i % 3], published_at=now - timedelta(minutes=i)
+        article = make_article(
+            headline=f"Bài {i}",
+            section=sections[i % 3],
+            author=authors[i % 3],
+            thread=threads[i % 3],
+            published_at=now - timedelta(minutes=i),
         )
+        article.tags.add(tags[i % 3])
     with django_assert_num_queries(budget):
         assert client.get(url).status_code == 200

@@ -10,7 +10,7 @@ from reversion.models import Version
 from articles import workflow
 from articles.models import Article, Correction, Section
 from articles.pagecache import CACHED_VIEWS
-from tests.factories import make_article, make_author
+from tests.factories import make_article, make_author, make_tag, make_thread
 
 pytestmark = pytest.mark.django_db
 
@@ -23,16 +23,22 @@ OWNERS = {
     "articles:section_feed": "section",
     "articles:section_feed_atom": "section",
     "articles:author": "author",
+    "articles:tag": "tag",
+    "articles:tag_feed": "tag",
+    "articles:tag_feed_atom": "tag",
+    "articles:thread": "thread",
+    "articles:thread_feed": "thread",
+    "articles:thread_feed_atom": "thread",
 }
 # Public URL names walked another way: an article's own page is checked one by one; a sitemap's parts are followed
 # from the index; the API's endpoints by tests/test_api.py.
 ELSEWHERE = {"articles:detail", "sitemap", *(name for name in CACHED_VIEWS if name.startswith("api:"))}
 
 
-def public_pages(section, author):
+def public_pages(section, author, tag, thread):
     """Every public page: each URL name the page cache serves (articles/pagecache/policy.py), and search; the sitemap
     index followed to each part. A public URL name this test cannot reach fails it, naming the URL."""
-    owners = {"section": section, "author": author}
+    owners = {"section": section, "author": author, "tag": tag, "thread": thread}
     urls = ["/search/?q=hop+tac+xa"]
     for name in sorted(set(CACHED_VIEWS) - ELSEWHERE):
         owner = OWNERS.get(name)
@@ -52,8 +58,9 @@ def test_nothing_unpublished_appears_on_any_public_page(editor, editor_client):
     search, feed, sitemap or corrections page; their pages and old URLs are 404, or 410 for one taken down on order
     (without its headline or words); typing not yet saved never reaches readers."""
     section, author = Section.objects.create(name="Kinh tế"), make_author("THANH THY")
+    tag, thread = make_tag("Hợp tác xã"), make_thread("Đổi mới HTX")
     now = timezone.now()
-    common = {"section": section, "author": author, "lead": "Sapo hợp tác xã."}
+    common = {"section": section, "author": author, "thread": thread, "lead": "Sapo hợp tác xã."}
     visible = make_article(headline="Hợp tác xã công khai", **common)
     hidden = [
         make_article(headline="Hợp tác xã nháp", status=Article.Status.DRAFT, **common),
@@ -61,6 +68,10 @@ def test_nothing_unpublished_appears_on_any_public_page(editor, editor_client):
         make_article(headline="Hợp tác xã hết hạn", unpublish_at=now - timedelta(minutes=1), **common),
         make_article(headline="Hợp tác xã bị gỡ", body="<p>Lời bài bị gỡ.</p>", **common),
     ]
+    for article in [visible, *hidden]:
+        article.tags.add(tag)
+    thread.lead_article = hidden[0]  # pinned, but a draft
+    thread.save()
     for article in [visible, *hidden[1:]]:
         correction = Correction.objects.create(article=article, text=f"Sửa tên trong bài {article.headline}.")
         workflow.publish_correction(correction, editor)
@@ -77,7 +88,7 @@ def test_nothing_unpublished_appears_on_any_public_page(editor, editor_client):
     editor_client.post(f"{LIST_URL}{draft.pk}/chia-se/", {"hours": 24})
     editor_client.post(f"{LIST_URL}{visible.pk}/tu-luu/", {"headline": "Chữ chưa lưu", "lead": "", "body": ""})
     reader = Client()
-    pages = public_pages(section, author)
+    pages = public_pages(section, author, tag, thread)
     assert len(pages) >= 3
     assert "/corrections/" in pages and "/corrections/feed/" in pages
     for url in pages:
@@ -103,9 +114,11 @@ def test_internal_notes_appear_nowhere_outside_the_admin(editor, editor_client):
     """A note (with a mention) on a published article and on a shared draft shows on no public page, feed, sitemap,
     search or article page, in no API answer, shared preview, revision or audit export: only under the admin's form."""
     section, author = Section.objects.create(name="Kinh tế"), make_author("THANH THY")
-    common = {"section": section, "author": author, "lead": "Sapo hợp tác xã."}
+    tag, thread = make_tag("Hợp tác xã"), make_thread("Đổi mới HTX")
+    common = {"section": section, "author": author, "thread": thread, "lead": "Sapo hợp tác xã."}
     visible = make_article(headline="Hợp tác xã công khai", **common)
     draft = make_article(headline="Hợp tác xã nháp", status=Article.Status.DRAFT, **common)
+    visible.tags.add(tag)
     secret = "Nguồn tin giấu tên: anh Bảy ở Phong Điền"
     for article in (visible, draft):
         workflow.add_note(article, editor, f"{secret} — @editor xem lại.")
@@ -114,7 +127,8 @@ def test_internal_notes_appear_nowhere_outside_the_admin(editor, editor_client):
     api = ["/api/v1/", "/api/v1/articles/", f"/api/v1/articles/{visible.slug}/", "/api/v1/search/?q=hop+tac+xa"]
     api += ["/api/v1/sections/", f"/api/v1/sections/{section.slug}/", "/api/v1/authors/"]
     shared = draft.preview_links.get().get_absolute_url()
-    urls = [*public_pages(section, author), visible.get_absolute_url(), shared, *api, "/search/?q=phong+dien"]
+    pages = public_pages(section, author, tag, thread)
+    urls = [*pages, visible.get_absolute_url(), shared, *api, "/search/?q=phong+dien"]
     for url in urls:
         response = reader.get(url)
         assert response.status_code == 200, url

@@ -16,16 +16,23 @@ The keys (docs/CACHING.md has the table, with why):
   column or of many rows, ``bulk_update()``, a raw save, ``migrate``), and by any write of a section (the menu is on
   every page) or an author (names on cards, bylines, feeds).
 - ``article:<id>``: its page, and every page printing its card (lists, related boxes). Purged by any write of the
-  article while it is, was or is to be published.
+  article while it is, was or is to be published, of its tags, bylines (``Contribution``) or related picks.
 - ``front``, ``lists``: the site's list, its first page and the others (``lists`` also the API's lists of articles and
   of authors). ``section:<id>``: the section's lists, and the pages of its articles (their related box).
-  ``author:<id>``: the author's lists. Purged when an article joins, leaves or moves along them (``fields.PLACEMENT``
-  changed, a row created or deleted), by its section and author before and after.
+  ``author:<id>``: the author's lists. ``thread:<id>``: the thread's page, and the pages of its articles (they name
+  it, and its other articles). ``tag:<id>``: the tag's lists. Purged when an article joins, leaves or moves along them
+  (``fields.PLACEMENT`` changed, a row created or deleted), by its section, author (and the person behind the pen
+  name, whose page lists it too), contributors, thread and tags before and after; ``tag:<id>`` also when an article
+  gets or loses the tag, ``author:<id>`` when a contribution is added or removed.
+- Tags and threads themselves: a new one is shown nowhere yet; a thread written purges its key and the feeds and
+  sitemaps (its name and slug); a tag written, also the pages of its articles, which name it.
 - ``feeds``, ``sitemaps``: every feed, every sitemap. Purged by any write of a published or scheduled article.
 - ``corrections``: /corrections/ and its feed. Purged by any write of a correction (which also purges its article's
   pages and the feeds).
 
-A draft saved, before and after, touches nothing: no reader saw it or will see it by the clock.
+A draft saved, before and after, touches nothing: no reader saw it or will see it by the clock. The rows linking an
+article to a tag or a person say only what they link now: one saved again (not created or deleted) may have linked
+another tag or person before, so it purges ``all``.
 """
 
 import time
@@ -34,7 +41,18 @@ from django.conf import settings
 from django.db import DEFAULT_DB_ALIAS
 
 from articles import fields
-from articles.models import Article, Correction, FrontPage, Takedown
+from articles.models import (
+    Article,
+    ArticleTag,
+    Author,
+    Contribution,
+    Correction,
+    FrontPage,
+    RelatedPick,
+    Tag,
+    Takedown,
+    Thread,
+)
 from articles.pagecache import purges
 
 ALL = purges.ALL
@@ -53,14 +71,29 @@ def author_key(pk):
     return f"author:{pk}"
 
 
+def tag_key(pk):
+    return f"tag:{pk}"
+
+
+def thread_key(pk):
+    return f"thread:{pk}"
+
+
 def _cards(articles):
     return [article_key(article.pk) for article in articles]
 
 
 def _article_page(context):
     article = context["article"]
-    own = [article_key(article.pk)]
-    return own + [section_key(article.section_id), *_cards(context["related"])] if article.section_id else own
+    owners = [section_key(article.section_id)] if article.section_id else []
+    if article.thread_id:
+        owners.append(thread_key(article.thread_id))
+    return [article_key(article.pk), *owners, *_cards(context["related"])]
+
+
+def _thread_page(context):
+    lead = context["lead"]
+    return [thread_key(context["thread"].pk), *_cards([lead] if lead else []), *_cards(context["articles"])]
 
 
 def _api_articles(data):
@@ -75,11 +108,17 @@ LABELS = {
     "articles:latest": lambda r: [LISTS, *_cards(r.context_data["articles"])],
     "articles:section": lambda r: [section_key(r.context_data["section"].pk), *_cards(r.context_data["articles"])],
     "articles:author": lambda r: [author_key(r.context_data["author"].pk), *_cards(r.context_data["articles"])],
+    "articles:tag": lambda r: [tag_key(r.context_data["tag"].pk), *_cards(r.context_data["articles"])],
+    "articles:thread": lambda r: _thread_page(r.context_data),
     "articles:detail": lambda r: _article_page(r.context_data),
     "articles:feed": lambda r: [FEEDS],
     "articles:feed_atom": lambda r: [FEEDS],
     "articles:section_feed": lambda r: [FEEDS],
     "articles:section_feed_atom": lambda r: [FEEDS],
+    "articles:tag_feed": lambda r: [FEEDS],
+    "articles:tag_feed_atom": lambda r: [FEEDS],
+    "articles:thread_feed": lambda r: [FEEDS],
+    "articles:thread_feed_atom": lambda r: [FEEDS],
     "articles:corrections": lambda r: [
         CORRECTIONS,
         *(article_key(correction.article_id) for correction in r.context_data["corrections"]),
@@ -135,54 +174,116 @@ class Edge:
         return [("Surrogate-Control", f"max-age={seconds}, stale-if-error={grace}")]
 
 
-def touched(changes):
+def touched(changes, using=DEFAULT_DB_ALIAS):
     """The keys of every page `changes` (``articles.signals.Change``s; None: unknown) may have altered: {ALL} when that
-    cannot be told."""
+    cannot be told. Rows that name all they touch cost no query; the lists an article moved on or off and a tag's
+    articles are looked up (`Reach`)."""
     if changes is None:
         return {ALL}
-    keys = set()
+    reach = Reach()
     for change in changes:
         instance = change.instance
+        updated = not (change.created or change.deleted)
         if isinstance(instance, Article):
-            keys |= _article_touched(change)
+            if not _article_touched(change, reach):
+                return {ALL}
         elif isinstance(instance, Correction):
             # Shown on its article's page (and the API's), on /corrections/ and its feed, and in the feeds' items.
-            keys |= {article_key(instance.article_id), CORRECTIONS, FEEDS}
+            reach.keys |= {article_key(instance.article_id), CORRECTIONS, FEEDS}
         elif isinstance(instance, Takedown):
             # Its article's status changes in the same act (workflow.take_down, reinstate), which purges the rest.
-            keys.add(article_key(instance.article_id))
+            reach.keys.add(article_key(instance.article_id))
         elif isinstance(instance, FrontPage):
             # A new arrangement (picks, breaking news) shows on the front page only.
-            keys.add(FRONT)
+            reach.keys.add(FRONT)
+        elif isinstance(instance, RelatedPick):
+            # The box on its article's page.
+            reach.keys.add(article_key(instance.article_id))
+        elif isinstance(instance, ArticleTag | Contribution):
+            if updated:
+                return {ALL}  # what it linked before is unknown
+            # The article's page and cards (its tags, its byline), the feeds' items; the tag's lists and whether its
+            # page is in the sitemap, or the person's lists.
+            reach.keys |= {article_key(instance.article_id), FEEDS}
+            if isinstance(instance, ArticleTag):
+                reach.keys |= {tag_key(instance.tag_id), SITEMAPS}
+            else:
+                reach.author(instance.author_id)
+        elif isinstance(instance, Thread):
+            if not change.created:  # its page and its articles' (labelled with it), its feeds, its slug
+                reach.keys |= {thread_key(change.pk), FEEDS, SITEMAPS}
+        elif isinstance(instance, Tag):
+            if not change.created:  # its lists, feeds and slug; its articles' pages name it (a deleted tag's links say)
+                reach.keys |= {tag_key(change.pk), FEEDS, SITEMAPS}
+                if updated:
+                    reach.tags.add(change.pk)
         else:
             return {ALL}
-    return keys
+    return reach.looked_up(using)
 
 
-def _article_touched(change):
+class Reach:
+    """The keys a set of writes touched: those the rows name, then those found in the database (`looked_up`)."""
+
+    def __init__(self):
+        self.keys = set()
+        self.authors = set()  # whose lists changed: also their person's (whose page lists every pen name's)
+        self.moved = set()  # articles that joined, left or moved along lists: also their tags' and contributors'
+        self.tags = set()  # tags renamed: also their articles' pages
+
+    def author(self, pk):
+        self.keys.add(author_key(pk))
+        self.authors.add(pk)
+
+    def looked_up(self, using):
+        """`keys` with what the rows did not name; {ALL} when that is more than one purge can name."""
+        if self.moved:
+            tags = ArticleTag.objects.using(using).filter(article__in=self.moved).values_list("tag_id", flat=True)
+            self.keys |= {tag_key(pk) for pk in set(tags)}
+            contributors = Contribution.objects.using(using).filter(article__in=self.moved)
+            for pk in set(contributors.values_list("author_id", flat=True)):
+                self.author(pk)
+        if self.authors:
+            names = Author.objects.using(using).filter(pk__in=self.authors, pen_name_of__isnull=False)
+            self.keys |= {author_key(pk) for pk in set(names.values_list("pen_name_of_id", flat=True))}
+        if self.tags:
+            links = ArticleTag.objects.using(using).filter(tag__in=self.tags).values_list("article_id", flat=True)
+            articles = list(links[: purges.MOST_KEYS + 1])
+            if len(articles) > purges.MOST_KEYS:
+                return {ALL}
+            self.keys |= {article_key(pk) for pk in articles}
+        return self.keys
+
+
+def _article_touched(change, reach):
+    """Add what an article's write touched to `reach`; False when that cannot be told (saved without
+    Article.save(): where it was listed is unknown)."""
     if change.stored is None and not (change.created or change.deleted):
-        return {ALL}  # saved without Article.save(): where it was listed is unknown
+        return False
     columns = fields.placement_columns()
     now = {column: getattr(change.instance, column) for column in columns}
     before, after = (now, None) if change.deleted else (None if change.created else change.stored, now)
     shown = [state for state in (before, after) if state and state["status"] == Article.Status.PUBLISHED]
     if not shown:
-        return set()
-    keys = {FEEDS, SITEMAPS}
+        return True
+    reach.keys |= {FEEDS, SITEMAPS}
     if not change.created:
-        keys.add(article_key(change.pk))
+        reach.keys.add(article_key(change.pk))
     if before is None or after is None or any(before[column] != after[column] for column in columns):
-        keys |= {FRONT, LISTS}
+        reach.keys |= {FRONT, LISTS}
+        reach.moved.add(change.pk)
         for state in shown:
-            keys.add(author_key(state["author_id"]))
+            reach.author(state["author_id"])
             if state["section_id"]:
-                keys.add(section_key(state["section_id"]))
-    return keys
+                reach.keys.add(section_key(state["section_id"]))
+            if state["thread_id"]:
+                reach.keys.add(thread_key(state["thread_id"]))
+    return True
 
 
 def content_changed(sender, using=DEFAULT_DB_ALIAS, changes=None, **kwargs):
     """articles.signals.content_changed: every Varnish drops the pages the write touched, once it commits."""
     if settings.VARNISH_URLS:
-        keys = touched(changes)
+        keys = touched(changes, using)
         if keys:
             purges.after_commit(keys, using)

@@ -140,3 +140,54 @@ def test_a_new_front_page_arrangement_shows_through_varnish(edge):
     lead = f'<h2 class="lead-title"><a href="{older["url"]}">'
     edge.until(lambda: lead in edge.get("/").text, NEXT_READER, "the editors' lead is on the front page")
     assert edge.get(newest["url"]).headers["x-cache"] == "hit"
+
+
+def test_tag_and_thread_pages_show_a_rename_a_new_article_and_a_byline_through_varnish(edge):
+    """A tag's and a thread's pages, cached in Varnish: a tag renamed, an article tagged, a thread's introduction
+    changed, an article joining the thread: each is on the page within a second; a photographer credited purges the
+    pages printing the article's card; a page of another section stays in Varnish throughout."""
+    first = edge.make_article(headline("Bài có thẻ"), section="Thời sự")
+    second = edge.make_article(headline("Bài gắn thẻ sau"), section="Thời sự")
+    elsewhere = edge.make_article(headline("Chuyên mục khác"), section="Văn hóa")
+    label = uuid.uuid4().hex[:8]
+    paths = edge.shell.run(
+        "from articles.models import Article, Tag, Thread\n"
+        f"tag = Tag.objects.create(name='Thẻ {label}')\n"
+        f"thread = Thread.objects.create(name='Dòng {label}', intro='Giới thiệu cũ.')\n"
+        f"article = Article.objects.get(pk={first['pk']})\n"
+        "article.tags.add(tag)\n"
+        "article.thread = thread\n"
+        "article.save()\n"
+        "result = [tag.get_absolute_url(), thread.get_absolute_url(), tag.pk, thread.pk]\n"
+    )
+    tag_path, thread_path, tag_pk, thread_pk = paths
+    section = edge.shell.run("from articles.models import Section\nresult = Section.objects.get(name='Văn hóa').slug")
+    for path in (tag_path, thread_path, f"/sections/{section}/", elsewhere["url"]):
+        edge.warm(path)
+
+    edge.shell.run(
+        f"from articles.models import Tag\ntag = Tag.objects.get(pk={tag_pk})\n"
+        f"tag.name = 'Thẻ mới {label}'\ntag.save()\n"
+    )
+    edge.until(shows(edge, tag_path, f"Thẻ mới {label}"), NEXT_READER, "the tag page shows its new name")
+    edge.shell.run(f"from articles.models import Article\nArticle.objects.get(pk={second['pk']}).tags.add({tag_pk})\n")
+    edge.until(shows(edge, tag_path, second["headline"]), NEXT_READER, "the tag page lists the newly tagged article")
+    edge.shell.run(
+        f"from articles.models import Thread\nthread = Thread.objects.get(pk={thread_pk})\n"
+        "thread.intro = 'Giới thiệu mới.'\nthread.save()\n"
+    )
+    edge.until(shows(edge, thread_path, "Giới thiệu mới."), NEXT_READER, "the thread page shows its new introduction")
+    edge.shell.run(
+        f"from articles.models import Article\narticle = Article.objects.get(pk={second['pk']})\n"
+        f"article.thread_id = {thread_pk}\narticle.save()\n"
+    )
+    edge.until(shows(edge, thread_path, second["headline"]), NEXT_READER, "the thread page lists the joining article")
+    edge.warm(thread_path)
+    edge.shell.run(
+        "from articles.models import Article, Contribution\n"
+        f"article = Article.objects.get(pk={first['pk']})\n"
+        "Contribution.objects.create(article=article, author=article.author, role='photo')\n"
+    )
+    edge.until(lambda: edge.get(thread_path).headers["x-cache"] != "hit", NEXT_READER, "the byline's pages are purged")
+    for path in (f"/sections/{section}/", elsewhere["url"]):
+        assert edge.get(path).headers["x-cache"] == "hit", path
