@@ -256,8 +256,10 @@ class ContributionFormSet(OrderedFormSet):
             if first is who:
                 continue
             label = Contribution.Role(role).label
-            if first is author and role == writer:
+            if first is author and role == writer and who.pk == author.pk:
                 message = f"“{who}” là tác giả của bài (người viết đầu tiên): không ghi thêm ở đây là người viết."
+            elif first is author and role == writer:
+                message = f"“{who}” và tác giả “{author}” là cùng một người: tác giả đã là người viết đầu tiên."
             elif first.pk == who.pk:
                 message = f"“{who}” được ghi hai lần với vai trò “{label}”: mỗi người một lần cho mỗi vai trò."
             else:

@@ -47,10 +47,13 @@ def register():
     """Put articles under django-reversion, with their linked rows (`LINKS`). Derived columns are rebuilt by save();
     storing them would only make every revision bigger. The desk position is not content: restoring or recovering never
     moves an article in the desk."""
-    if reversion.is_registered(Article):
-        return
     for name in LINKS:
-        reversion.register(_link_model(name))
+        if not reversion.is_registered(_link_model(name)):
+            reversion.register(_link_model(name))
+    # The admin's VersionAdmin registers the models it shows, with options of its own, when the admin is loaded (before
+    # this app is ready): these options replace them.
+    if reversion.is_registered(Article):
+        reversion.unregister(Article)
     reversion.register(Article, exclude=[*fields.DERIVED, *fields.DESK, *fields.LINKED], follow=list(LINKS))
 
 

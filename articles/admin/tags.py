@@ -14,7 +14,13 @@ from articles.forms import TagMergeForm
 from articles.models import Tag
 from articles.text import fold
 
-SLUG_HELP = "Để trống để tạo tự động từ tên; nếu trùng đường dẫn của thẻ khác, hệ thống thêm -2, -3…"
+# The slug's help and its "taken" message, for tags and threads alike.
+SLUG_FORM = {
+    "help_texts": {"slug": "Để trống để tạo tự động từ tên; nếu trùng đường dẫn đã có, hệ thống thêm -2, -3…"},
+    "error_messages": {
+        "slug": {"unique": "Đường dẫn này đã có người dùng; hãy để trống để tạo tự động hoặc chọn đường dẫn khác."}
+    },
+}
 
 
 def folded_search(queryset, term):
@@ -57,7 +63,7 @@ class TagAdmin(InitialValuesMixin, admin.ModelAdmin):
         return folded_search(queryset, search_term), False
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        return super().get_form(request, obj, change=change, help_texts={"slug": SLUG_HELP}, **kwargs)
+        return super().get_form(request, obj, change=change, **SLUG_FORM, **kwargs)
 
     @admin.display(description="số bài", ordering="article_count")
     def article_count(self, tag):

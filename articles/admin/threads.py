@@ -1,13 +1,13 @@
-"""Story threads (dòng sự kiện): a title, a slug made from it (the ``-2`` rule when left blank), an introduction, a photo
-checked as article photos are (the model field's validators: ``images.validate_image``, ``validate_renderable``), and a
-pinned lead article among those readers may be led to."""
+"""Story threads (dòng sự kiện): a title, a slug made from it (the ``-2`` rule when left blank), an introduction, a
+photo checked as article photos are (the model field's validators: ``images.validate_image``, ``validate_renderable``),
+and a pinned lead article among those readers may be led to."""
 
 from django.contrib import admin
 
 from articles import workflow
 from articles.admin.initial import InitialValuesMixin
 from articles.admin.linked import PICKABLE_ONLY
-from articles.admin.tags import SLUG_HELP
+from articles.admin.tags import SLUG_FORM
 from articles.models import Thread
 from articles.text import fold
 
@@ -32,7 +32,7 @@ class ThreadAdmin(InitialValuesMixin, admin.ModelAdmin):
         return queryset.filter(pk__in=ids), False
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        return super().get_form(request, obj, change=change, help_texts={"slug": SLUG_HELP}, **kwargs)
+        return super().get_form(request, obj, change=change, **SLUG_FORM, **kwargs)
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "lead_article":
