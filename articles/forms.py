@@ -5,6 +5,7 @@ for taking down, reinstating and deleting a taken-down article, internal notes, 
 import re
 
 from django import forms
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 
@@ -267,8 +268,18 @@ class ContributionFormSet(OrderedFormSet):
             form.add_error("author", message)
 
 
+def pickable_or(kept):
+    """What may be picked for readers to be led to (`workflow.pickable`), and the articles `kept` (ids, or a query of
+    them) already picked: one unpublished since stays where it is (readers never see it) rather than block a save."""
+    return Article.objects.filter(Q(pk__in=workflow.pickable().values("pk")) | Q(pk__in=kept))
+
+
 class RelatedPickFormSet(OrderedFormSet):
-    """Hand-picked related articles: never the article itself, each once."""
+    """Hand-picked related articles among those that may be picked: never the article itself, each once."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["related"].queryset = pickable_or(self.get_queryset().values("related"))
 
     def check_rows(self, rows):
         seen = set()

@@ -516,3 +516,22 @@ def test_the_group_of_writers_may_see_tags_and_threads_to_pick_them(reporter):
     assert reporter.has_perm("articles.view_thread") and not reporter.has_perm("articles.change_tag")
     editor = make_staff("bientap", "Biên tập viên")
     assert editor.has_perm("articles.delete_tag") and editor.has_perm("articles.change_thread")
+
+
+def test_a_pick_unpublished_since_does_not_block_saving_the_article_or_the_thread(editor_client):
+    """Readers never see an unpublished pick; the form keeps it rather than refuse every later save."""
+    article = make_article(headline="Bài chính", slug="bai-chinh")
+    picked = make_article(headline="Từng đăng", slug="tung-dang")
+    pick = RelatedPick.objects.create(article=article, related=picked)
+    thread = make_thread("Mùa nước nổi", lead_article=picked)
+    Article.objects.filter(pk=picked.pk).update(status=Article.Status.DRAFT)
+    data = {
+        **article_form_data(article, headline="Sửa tiêu đề"),
+        **rows("contributions", []),
+        **rows("related_picks", [], existing=[pick]),
+    }
+    assert editor_client.post(change(article), data).status_code == 302
+    assert list(RelatedPick.objects.values_list("related", flat=True)) == [picked.pk]
+    data = {"name": "Mùa nước nổi 2025", "slug": thread.slug, "intro": "", "lead_article": picked.pk}
+    assert editor_client.post(f"{THREADS}{thread.pk}/change/", data).status_code == 302
+    assert Thread.objects.get().lead_article == picked

@@ -4,8 +4,11 @@ contributors and its hand-picked related articles (ordered inlines).
 Tags are typed as names separated by commas, with suggestions (``articles/js/tags.js``, from the admin's own
 autocomplete, which matches the folded name): the fastest for an editor, who types "can tho, mua lu" and is done,
 picks a suggestion with the keyboard, or types a new name that becomes a tag on save, with no pop-up and no extra row
-per tag; the order is the reading order. Each row of an inline is part of the article: whoever may change the article
-(``workflow.may_edit``) may change them, and nobody else, whatever the rows' own model permissions say.
+per tag; the order is the reading order. The tag input is not autosaved: autosave keeps the article's typed text
+(``fields.typed()``, its own columns), and a few tag names are picked again in seconds, unlike paragraphs.
+
+Each row of an inline is part of the article: whoever may change the article (``workflow.may_edit``) may change them,
+and nobody else, whatever the rows' own model permissions say.
 """
 
 from django.contrib import admin, messages
@@ -56,8 +59,7 @@ class RelatedPickInline(ArticlePartInline):
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "related":
-            kwargs["queryset"] = workflow.pickable()
-            kwargs["error_messages"] = {"invalid_choice": PICKABLE_ONLY}
+            kwargs["error_messages"] = {"invalid_choice": PICKABLE_ONLY}  # the formset says what may be picked
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 

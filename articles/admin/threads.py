@@ -4,10 +4,10 @@ and a pinned lead article among those readers may be led to."""
 
 from django.contrib import admin
 
-from articles import workflow
 from articles.admin.initial import InitialValuesMixin
 from articles.admin.linked import PICKABLE_ONLY
 from articles.admin.tags import SLUG_FORM
+from articles.forms import pickable_or
 from articles.models import Thread
 from articles.text import fold
 
@@ -32,10 +32,13 @@ class ThreadAdmin(InitialValuesMixin, admin.ModelAdmin):
         return queryset.filter(pk__in=ids), False
 
     def get_form(self, request, obj=None, change=False, **kwargs):
-        return super().get_form(request, obj, change=change, **SLUG_FORM, **kwargs)
+        form = super().get_form(request, obj, change=change, **SLUG_FORM, **kwargs)
+        if "lead_article" in form.base_fields:
+            kept = [obj.lead_article_id] if obj is not None and obj.lead_article_id else []
+            form.base_fields["lead_article"].queryset = pickable_or(kept)
+        return form
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.name == "lead_article":
-            kwargs["queryset"] = workflow.pickable()
             kwargs["error_messages"] = {"invalid_choice": PICKABLE_ONLY}
         return super().formfield_for_foreignkey(db_field, request, **kwargs)
