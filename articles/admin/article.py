@@ -86,7 +86,13 @@ class ArticleAdmin(
 
     class Media:
         # Loaded after admin/js/urlify.js: replaces its slug function with the one that is right for Vietnamese.
-        js = ["admin/js/urlify.js", "articles/js/urlify_vi.js", "articles/js/article_form.js", "articles/js/tags.js"]
+        js = [
+            "admin/js/urlify.js",
+            "articles/js/urlify_vi.js",
+            "articles/js/article_form.js",
+            "articles/js/tags.js",
+            "articles/js/autocomplete_names.js",
+        ]
         css = {"all": ["articles/css/admin.css", "articles/css/workflow.css"]}
 
     # Roles.

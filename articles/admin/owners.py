@@ -23,7 +23,7 @@ class AuthorAdmin(InitialValuesMixin, admin.ModelAdmin):
     autocomplete_fields = ["user", "pen_name_of"]
 
     class Media:
-        js = SLUG_SCRIPTS
+        js = [*SLUG_SCRIPTS, "articles/js/autocomplete_names.js"]
 
 
 @admin.register(Section)

@@ -22,6 +22,9 @@ class ThreadAdmin(InitialValuesMixin, admin.ModelAdmin):
     search_fields = ["name"]
     search_help_text = "Tìm theo tiêu đề, không phân biệt dấu và chữ hoa."
 
+    class Media:
+        js = ["articles/js/autocomplete_names.js"]
+
     def get_search_results(self, request, queryset, search_term):
         """Titles holding the words typed without accents ("mua nuoc" finds "Mùa nước nổi"): threads are few, a
         newsroom's running stories, so their titles are folded here rather than kept folded in a column."""

@@ -17,7 +17,7 @@
     list.id = input.id + "-suggestions";
     list.className = "tag-suggestions";
     list.setAttribute("role", "listbox");
-    list.setAttribute("aria-label", "Thẻ gợi ý");
+    list.setAttribute("aria-label", "Gợi ý");
     list.hidden = true;
     list.style.cssText =
       "position:absolute;z-index:20;margin:0;padding:0;list-style:none;max-height:16em;overflow-y:auto;" +
