@@ -535,3 +535,18 @@ def test_a_pick_unpublished_since_does_not_block_saving_the_article_or_the_threa
     data = {"name": "Mùa nước nổi 2025", "slug": thread.slug, "intro": "", "lead_article": picked.pk}
     assert editor_client.post(f"{THREADS}{thread.pk}/change/", data).status_code == 302
     assert Thread.objects.get().lead_article == picked
+
+
+def test_the_tag_thread_and_author_forms_open_with_their_fields(editor_client):
+    tag, thread = make_tag("Cần Thơ", description="Tin về thành phố."), make_thread("Mùa nước nổi")
+    person = make_author("NGUYỄN THANH THY")
+    pen_name = make_author("HẢI ĐĂNG", pen_name_of=person)
+    for url, inputs in (
+        (f"{TAGS}{tag.pk}/change/", ["name", "slug", "description"]),
+        (f"{THREADS}{thread.pk}/change/", ["name", "slug", "intro", "image", "lead_article"]),
+        (f"/admin/articles/author/{pen_name.pk}/change/", ["name", "slug", "pen_name_of", "user"]),
+    ):
+        html = editor_client.get(url).content.decode()
+        assert all(f'name="{name}"' in html for name in inputs), url
+    listing = editor_client.get("/admin/articles/author/", {"q": "NGUYỄN"}).content.decode()
+    assert "HẢI ĐĂNG" in listing  # a person's main name finds their pen names
