@@ -430,11 +430,12 @@ def test_related_picks_are_saved_in_order_and_offered_only_when_pickable(editor_
 def test_a_reporter_who_submitted_changes_no_tag_or_credit_by_a_crafted_post(reporter):
     """Once at the desk, the reporter's article is read-only to them: tags and rows included, whatever is posted."""
     article = at_stage("Chờ ban biên tập", created_by=reporter)
-    article.set_tags([make_tag("Cần Thơ")])
+    article.set_tags([make_tag("Cần Thơ"), make_tag("An Giang")])
     Contribution.objects.create(article=article, author=make_author("HOÀNG ANH"), role=PHOTO)
     client = logged_in(reporter)
     page = client.get(change(article)).content.decode()
     assert 'name="tags"' not in page and 'name="contributions-0-author"' not in page and "HOÀNG ANH" in page
+    assert '<div class="readonly">Cần Thơ, An Giang</div>' in page
     data = {
         **article_form_data(article),
         "tags": "Tin giả",
@@ -442,7 +443,7 @@ def test_a_reporter_who_submitted_changes_no_tag_or_credit_by_a_crafted_post(rep
         **rows("related_picks", []),
     }
     assert client.post(change(article), data).status_code == 403
-    assert tag_names(article) == ["Cần Thơ"] and not Tag.objects.filter(name="Tin giả").exists()
+    assert tag_names(article) == ["Cần Thơ", "An Giang"] and not Tag.objects.filter(name="Tin giả").exists()
     assert [c.author.name for c in Contribution.objects.all()] == ["HOÀNG ANH"]
 
 

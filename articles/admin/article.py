@@ -116,9 +116,10 @@ class ArticleAdmin(
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return fields.fieldsets()
+        if not self.has_change_permission(request, obj):
+            return self.read_only_fieldsets(fields.fieldsets(bookkeeping=True))
         # The hidden version the form was opened at: the server refuses a save over a newer one (optimistic lock).
-        hidden = ["opened_version"] if self.has_change_permission(request, obj) else []
-        return fields.fieldsets(hidden=hidden, bookkeeping=True)
+        return fields.fieldsets(hidden=["opened_version"], bookkeeping=True)
 
     # Saving.
 

@@ -20,6 +20,8 @@ from articles.models import Contribution, RelatedPick
 # The autocompletes that pick an article for readers to be led to (a related pick, a thread's pinned lead): they offer
 # what may be picked (workflow.pickable), as the server accepts.
 PICKING = {("relatedpick", "related"), ("thread", "lead_article")}
+# What a reader of the form sees in place of the tag input.
+TAGS_SHOWN = {"tags": "tags_in_order"}
 PICKABLE_ONLY = "Chỉ chọn được bài đã xuất bản hoặc đã hẹn giờ, chưa hết hạn."
 
 
@@ -81,6 +83,18 @@ class LinkedMixin:
         for formset, inline in super().get_formsets_with_inlines(request, obj):
             if request.method != "POST" or f"{formset.get_default_prefix()}-TOTAL_FORMS" in request.POST:
                 yield formset, inline
+
+    def read_only_fieldsets(self, sets):
+        """`sets` for someone who only reads the article: the tags as a text in their order (Django would print the
+        many-to-many field's tags by name)."""
+        return [
+            (title, {**options, "fields": [TAGS_SHOWN.get(name, name) for name in options["fields"]]})
+            for title, options in sets
+        ]
+
+    @admin.display(description="thẻ")
+    def tags_in_order(self, article):
+        return ", ".join(link.tag.name for link in article.tag_links.select_related("tag")) or "—"
 
     def get_exclude(self, request, obj=None):
         return [*(super().get_exclude(request, obj) or ()), *fields.LINKED]
