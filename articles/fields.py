@@ -116,10 +116,15 @@ def word_diffed():
 
 
 def fieldsets(*, hidden=(), bookkeeping=False):
-    """The admin's fieldsets: one per group; `hidden` form fields go with the first, and `bookkeeping` adds the
-    read-only "Lưu vết" group (who created and last changed the article, and when)."""
-    (title, content), *rest = GROUPS
-    sets = [(title, {"fields": [*content, *hidden]}), *((name, {"fields": list(names)}) for name, names in rest)]
+    """The admin's fieldsets: one per group; `hidden` form fields go with the first, the `LINKED` inputs with the last
+    (where readers find the article: its thread, then its tags), and `bookkeeping` adds the read-only "Lưu vết" group
+    (who created and last changed the article, and when)."""
+    (title, content), *middle, (last, placement) = GROUPS
+    sets = [
+        (title, {"fields": [*content, *hidden]}),
+        *((name, {"fields": list(names)}) for name, names in middle),
+        (last, {"fields": [*placement, *LINKED]}),
+    ]
     if bookkeeping:
         sets.append(("Lưu vết", {"fields": list(AUDIT)}))
     return sets

@@ -1,22 +1,83 @@
-"""The admin's forms: the article form with its conflict check and its desk moves, the autosave form, the share-link
-form, the reasons asked for taking down, reinstating and deleting a taken-down article, internal notes, and the
-"Trang nhất" screen's form."""
+"""The admin's forms: the article form with its conflict check, its desk moves and its tags, the article's contributors
+and related picks (inline formsets, each checked as a whole), the autosave form, the share-link form, the reasons asked
+for taking down, reinstating and deleting a taken-down article, internal notes, and the "Trang nhất" screen's form."""
 
 import re
 
 from django import forms
+from django.db.models import Q
 from django.urls import reverse
 from django.utils.html import format_html
 
 from articles import fields, search, workflow
 from articles.formatting import display_name, when
-from articles.models import Article, InternalNote, Pick
+from articles.models import Article, Contribution, InternalNote, Pick, Tag
 from articles.revisions import version_opened_at
+from articles.text import clean_text, fold
 
 # The name of the article form's desk buttons (their value: the move, articles/workflow.py `steps`), and of the hidden
 # input holding the stage the form was opened at.
 DESK_BUTTON = "_desk"
 OPENED_STAGE = "opened_stage"
+
+
+TAG_SEPARATOR = ","
+
+
+class TagsField(forms.CharField):
+    """The article's tags as typed: names in order, separated by commas, the first the primary one. A name folding to
+    an existing tag's ("can tho": "Cần Thơ") is that tag; another is a new tag (made when the article is saved), for
+    someone who may add tags (`may_add`). Cleans to [Tag], the new ones unsaved; each remembers what was `typed`."""
+
+    widget = forms.TextInput(attrs={"class": "vTextField tag-input", "autocomplete": "off", "spellcheck": "false"})
+
+    def __init__(self, **kwargs):
+        kwargs.setdefault("label", "Thẻ")
+        kwargs.setdefault(
+            "help_text",
+            "Gõ tên thẻ, cách nhau bằng dấu phẩy; gõ không dấu cũng được, danh sách gợi ý thẻ có sẵn. Thẻ đầu tiên là "
+            "thẻ chính. Tên chưa có thẻ nào sẽ thành thẻ mới khi lưu bài.",
+        )
+        super().__init__(required=False, max_length=2000, **kwargs)
+        self.may_add = False
+
+    def prepare_value(self, value):
+        if isinstance(value, list | tuple):
+            return f"{TAG_SEPARATOR} ".join(getattr(tag, "name", str(tag)) for tag in value)
+        return value
+
+    def clean(self, value):
+        typed = [name.strip() for name in clean_text(super().clean(value)).split(TAG_SEPARATOR)]
+        typed = [name for name in typed if name]
+        keys = [fold(name).strip() for name in typed]
+        existing = {tag.folded: tag for tag in Tag.objects.filter(folded__in=keys)}
+        tags, seen, errors = [], {}, []
+        for name, key in zip(typed, keys, strict=True):
+            if key in seen:
+                errors.append(
+                    f"“{name}” và “{seen[key]}” là một thẻ (giống nhau khi bỏ dấu và chữ hoa): chỉ ghi một lần."
+                )
+                continue
+            seen[key] = name
+            tag = existing.get(key) or self._new_tag(name, errors)
+            if tag is not None:
+                tag.typed = name
+                tags.append(tag)
+        if errors:
+            raise forms.ValidationError(errors)
+        return tags
+
+    def _new_tag(self, name, errors):
+        if not self.may_add:
+            errors.append(f"Chưa có thẻ “{name}” và bạn không có quyền tạo thẻ mới: hãy chọn một thẻ có sẵn.")
+            return None
+        tag = Tag(name=name)
+        try:
+            tag.full_clean(exclude=["slug", "folded"])
+        except forms.ValidationError as error:
+            errors.extend(f"Thẻ mới “{name[:80]}”: {message}" for message in error.messages)
+            return None
+        return tag
 
 
 class ArticleAdminForm(forms.ModelForm):
@@ -25,8 +86,11 @@ class ArticleAdminForm(forms.ModelForm):
     and a link to what they changed. A desk button (`desk_move`) saves what was typed and makes that move, if
     articles/workflow.py allows it; if not, nothing is saved and the form says why, everything typed kept."""
 
-    # No Meta: the admin builds the form for Article with the fields of its fieldsets.
+    # No Meta: the admin builds the form for Article with the fields of its fieldsets. The tags are this form's own
+    # field (in order, new ones made on save: `_save_m2m`), which the admin excludes from the model form's plain
+    # many-to-many save (articles/admin/linked.py).
     opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+    tags = TagsField()
     desk_reason = forms.CharField(
         label="Lý do trả lại",
         required=False,
@@ -40,6 +104,14 @@ class ArticleAdminForm(forms.ModelForm):
     desk_user = None
     desk_move = None
     desk_step = None
+    # Who opens or posts the form (articles/admin/linked.py): whether a typed tag name may make a new tag.
+    user = None
+    # A crafted id of a row that does not exist (or no longer does): said as what it is.
+    INVALID = {
+        "author": "Không có tác giả này (có thể vừa bị xoá); hãy chọn lại.",
+        "section": "Không có chuyên mục này (có thể vừa bị xoá); hãy chọn lại.",
+        "thread": "Không có dòng sự kiện này (có thể vừa bị xoá); hãy chọn lại.",
+    }
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
@@ -50,6 +122,27 @@ class ArticleAdminForm(forms.ModelForm):
             self.fields["status"].choices = [
                 choice for choice in self.fields["status"].choices if choice[0] != Article.Status.TAKEN_DOWN
             ]
+        if "tags" in self.fields:
+            self.fields["tags"].may_add = self.user is not None and self.user.has_perm("articles.add_tag")
+            # The suggestions' script (articles/js/tags.js) asks the admin's own autocomplete, as for a select.
+            self.fields["tags"].widget.attrs.update(
+                {
+                    "data-autocomplete-url": reverse("admin:autocomplete"),
+                    "data-app-label": Article._meta.app_label,
+                    "data-model-name": Article._meta.model_name,
+                    "data-field-name": "tags",
+                }
+            )
+            if self.instance.pk and not self.is_bound:
+                self.initial["tags"] = [link.tag for link in self.instance.tag_links.select_related("tag")]
+        for name, message in self.INVALID.items():
+            if name in self.fields:
+                self.fields[name].error_messages["invalid_choice"] = message
+        if "author" in self.fields:
+            self.fields["author"].error_messages["required"] = (
+                "Bài cần tác giả (người viết đầu tiên): hãy chọn một bút danh; những người cùng thực hiện ghi ở bảng "
+                "“Người cùng thực hiện” bên dưới."
+            )
         if not self.is_bound:
             self.initial.update(self.restored)
 
@@ -85,6 +178,12 @@ class ArticleAdminForm(forms.ModelForm):
         except workflow.Refused as refused:
             self.add_error(None, f"Bài chưa được lưu: {refused}")
 
+    def _save_m2m(self):
+        super()._save_m2m()
+        # A post without the tag input at all (a script, a form from before it existed) leaves the tags as they are.
+        if "tags" in self.cleaned_data and self.add_prefix("tags") in self.data:
+            self.instance.set_tags(self.cleaned_data["tags"])
+
     def conflict_message(self, opened):
         article = self.instance
         who = display_name(article.updated_by) if article.updated_by else "một người khác (ngoài trang quản trị)"
@@ -104,6 +203,95 @@ class ArticleAdminForm(forms.ModelForm):
             photo,
             link,
         )
+
+
+class OrderedRowForm(forms.ModelForm):
+    """A row of an ordered inline (contributors, related picks): its place may be left blank, meaning "last"."""
+
+    position = forms.IntegerField(
+        label="Thứ tự",
+        required=False,
+        min_value=0,
+        max_value=32767,
+        widget=forms.NumberInput(attrs={"class": "vIntegerField"}),
+    )
+
+
+class OrderedFormSet(forms.BaseInlineFormSet):
+    """The rows of an ordered inline, checked as a whole (`check_rows`) before the database's own unique checks, and
+    a row left without a place put after the others."""
+
+    def clean(self):
+        rows = [form for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        if any(self.errors):
+            return
+        self.check_rows(rows)
+        if any(self.errors):
+            return
+        super().clean()
+        last = max(
+            (form.cleaned_data["position"] for form in rows if form.cleaned_data["position"] is not None), default=-1
+        )
+        for form in rows:
+            if form.cleaned_data["position"] is None:
+                last += 1
+                form.instance.position = form.cleaned_data["position"] = last
+
+    def check_rows(self, rows):
+        raise NotImplementedError
+
+
+class ContributionFormSet(OrderedFormSet):
+    """Contributors besides the article's author (its first writer): one person (under any of their pen names) once
+    per role, and the author never again as a writer."""
+
+    def check_rows(self, rows):
+        writer = Contribution.Role.WRITER
+        author = self.instance.author if self.instance.author_id else None
+        seen = {(author.person.pk, writer): author} if author else {}
+        for form in rows:
+            who, role = form.cleaned_data.get("author"), form.cleaned_data.get("role")
+            if who is None or not role:
+                continue
+            first = seen.setdefault((who.person.pk, role), who)
+            if first is who:
+                continue
+            label = Contribution.Role(role).label
+            if first is author and role == writer and who.pk == author.pk:
+                message = f"“{who}” là tác giả của bài (người viết đầu tiên): không ghi thêm ở đây là người viết."
+            elif first is author and role == writer:
+                message = f"“{who}” và tác giả “{author}” là cùng một người: tác giả đã là người viết đầu tiên."
+            elif first.pk == who.pk:
+                message = f"“{who}” được ghi hai lần với vai trò “{label}”: mỗi người một lần cho mỗi vai trò."
+            else:
+                message = f"“{who}” và “{first}” là bút danh của cùng một người, đã ghi vai trò “{label}”."
+            form.add_error("author", message)
+
+
+def pickable_or(kept):
+    """What may be picked for readers to be led to (`workflow.pickable`), and the articles `kept` (ids, or a query of
+    them) already picked: one unpublished since stays where it is (readers never see it) rather than block a save."""
+    return Article.objects.filter(Q(pk__in=workflow.pickable().values("pk")) | Q(pk__in=kept))
+
+
+class RelatedPickFormSet(OrderedFormSet):
+    """Hand-picked related articles among those that may be picked: never the article itself, each once."""
+
+    def add_fields(self, form, index):
+        super().add_fields(form, index)
+        form.fields["related"].queryset = pickable_or(self.get_queryset().values("related"))
+
+    def check_rows(self, rows):
+        seen = set()
+        for form in rows:
+            related = form.cleaned_data.get("related")
+            if related is None:
+                continue
+            if self.instance.pk and related.pk == self.instance.pk:
+                form.add_error("related", "Một bài không thể liên quan tới chính nó.")
+            elif related.pk in seen:
+                form.add_error("related", f"Bài “{related}” đã có trong danh sách liên quan.")
+            seen.add(related.pk)
 
 
 class ShareLinkForm(forms.Form):
@@ -227,3 +415,22 @@ class FrontPageForm(forms.Form):
     def breaking(self):
         data = self.cleaned_data
         return (data.get("breaking_text") or "", data.get("breaking_article"), data.get("breaking_until"))
+
+
+class TagMergeForm(forms.Form):
+    """Which of the selected tags is kept when they are merged (articles/admin/tags.py)."""
+
+    kept = forms.ModelChoiceField(
+        label="Giữ lại thẻ",
+        queryset=Tag.objects.none(),
+        widget=forms.RadioSelect,
+        empty_label=None,
+        error_messages={
+            "required": "Hãy chọn thẻ được giữ lại.",
+            "invalid_choice": "Thẻ được giữ lại phải là một trong các thẻ đã chọn.",
+        },
+    )
+
+    def __init__(self, *args, tags, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["kept"].queryset = tags

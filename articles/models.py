@@ -305,6 +305,27 @@ class Tag(ArticleOwner):
         if other := Tag.objects.exclude(pk=self.pk).filter(folded=folded).first():
             raise ValidationError({"name": f"Đã có thẻ “{other.name}” (trùng khi bỏ dấu và chữ hoa); hãy dùng thẻ đó."})
 
+    def merge_into(self, kept):
+        """Move this tag's articles to `kept` and delete this tag; its URL (and those merged into it before) answers a
+        permanent redirect to `kept`'s. An article that had both keeps one link, at the better of the two places.
+        Returns how many articles this tag had. One transaction: nothing is half merged."""
+        with transaction.atomic():
+            moved = self.article_links.count()
+            both = kept.article_links.filter(article__in=self.article_links.values("article"))
+            for link in both.annotate(
+                old=models.Subquery(self.article_links.filter(article=OuterRef("article")).values("position"))
+            ):
+                if link.old < link.position:
+                    link.position = link.old
+                    link.save(update_fields=["position"])
+            self.article_links.filter(article__in=kept.article_links.values("article")).delete()
+            self.article_links.update(tag=kept)
+            self.old_slugs.update(tag=kept)
+            TagRedirect.objects.update_or_create(slug=self.slug, defaults={"tag": kept})
+            kept.old_slugs.filter(slug=kept.slug).delete()  # its own URL, merged away once and now its own again
+            self.delete()
+        return moved
+
 
 class TagRedirect(models.Model):
     """The slug of a tag merged into another: its URL answers a permanent redirect to the kept tag's."""
@@ -763,6 +784,27 @@ class Article(models.Model):
     def byline(self):
         """The credits as the paper prints them at the end of the article and on cards (``formatting.byline``)."""
         return formatting.byline([(author.name, role) for author, role in self.credits])
+
+    def set_tags(self, tags):
+        """Give the article `tags` in this order (the first is the primary one). An unsaved tag is created, or found
+        when another save made it meanwhile (the same folded name); links already in place are only moved, so a save
+        that changes nothing writes nothing."""
+        ids = []
+        for tag in tags:
+            if tag.pk is None:
+                tag, _ = Tag.objects.get_or_create(
+                    folded=fold(clean_text(tag.name)).strip(), defaults={"name": tag.name}
+                )
+            ids.append(tag.pk)
+        links = {link.tag_id: link for link in self.tag_links.all()}
+        if list(links) == ids:
+            return
+        self.tag_links.exclude(tag__in=ids).delete()
+        for position, pk in enumerate(ids):
+            link = links.get(pk) or ArticleTag(article=self, tag_id=pk)
+            if link.pk is None or link.position != position:
+                link.position = position
+                link.save()
 
     @property
     def modified_at(self):
@@ -1231,6 +1273,7 @@ class AuditEntry(models.Model):
         FRONT_PAGE = "front_page", "Sửa trang nhất"
         FRONT_RESTORE = "front_restore", "Khôi phục trang nhất"
         FRONT_SECTIONS = "front_sections", "Đổi khối chuyên mục ở trang nhất"
+        TAG_MERGE = "tag_merge", "Gộp thẻ"
 
     at = models.DateTimeField("lúc", default=timezone.now)
     act = models.CharField("việc", max_length=16, choices=Act)

@@ -5,6 +5,9 @@ save — the importer, the shell, a script, a fixture — is caught by ``record_
 ``ArticlesConfig.ready()``), which opens a revision when none is active, so callers need to know nothing about
 revisions. What is compared and restored is read from the field declaration (``articles/fields.py``).
 
+The article's linked rows (``LINKS``: its tags in order, its contributors, its hand-picked related articles) are
+followed: each revision records them as they were, comparing shows their changes, and restoring brings them back.
+
 Restoring and recovering never use reversion's raw ``revert()``: they copy the stored fields onto an article and
 call ``Article.save()``, so the body is sanitised again, the version is checked, and the restore is itself a new
 revision.
@@ -15,12 +18,14 @@ from difflib import SequenceMatcher
 
 import reversion
 from django.contrib.auth import get_user_model
+from django.contrib.contenttypes.models import ContentType
 from django.core.exceptions import ObjectDoesNotExist
+from django.db import transaction
 from reversion.models import Version
 
 from articles import audit, fields
 from articles.formatting import when
-from articles.models import Article, Author, Section
+from articles.models import Article, Author, Contribution, RelatedPick, Section, Tag
 from articles.sanitize import html_to_text
 from articles.workflow import can_publish
 
@@ -33,11 +38,27 @@ class RestoreError(Exception):
     """A revision cannot be brought back; the message says why, in Vietnamese."""
 
 
+# The rows pointing at an article that a revision records with it (reversion's `follow`), by their relation's name on
+# Article, with the label a comparison shows them under.
+LINKS = {"tag_links": "Thẻ", "contributions": "Người cùng thực hiện", "related_picks": "Bài liên quan chọn tay"}
+
+
 def register():
-    """Put articles under django-reversion. Derived columns are rebuilt by save(); storing them would only make every
-    revision bigger. The desk position is not content: restoring or recovering never moves an article in the desk."""
-    if not reversion.is_registered(Article):
-        reversion.register(Article, exclude=[*fields.DERIVED, *fields.DESK])
+    """Put articles under django-reversion, with their linked rows (`LINKS`). Derived columns are rebuilt by save();
+    storing them would only make every revision bigger. The desk position is not content: restoring or recovering never
+    moves an article in the desk."""
+    for name in LINKS:
+        if not reversion.is_registered(_link_model(name)):
+            reversion.register(_link_model(name))
+    # The admin's VersionAdmin registers the models it shows, with options of its own, when the admin is loaded (before
+    # this app is ready): these options replace them.
+    if reversion.is_registered(Article):
+        reversion.unregister(Article)
+    reversion.register(Article, exclude=[*fields.DERIVED, *fields.DESK, *fields.LINKED], follow=list(LINKS))
+
+
+def _link_model(name):
+    return Article._meta.get_field(name).related_model
 
 
 def record_save(sender, instance, **kwargs):
@@ -58,6 +79,49 @@ def article_at(version):
     """An unsaved Article holding the fields stored in `version` (same primary key)."""
     names = {field.attname for field in Article._meta.concrete_fields}
     return Article(**{name: value for name, value in version.field_dict.items() if name in names})
+
+
+def links_at(version):
+    """The linked rows `version`'s revision recorded with its article: {relation: [unsaved rows, in order]}."""
+    stored = version.revision.version_set.all()
+    links = {}
+    for name in LINKS:
+        model = _link_model(name)
+        content_type = ContentType.objects.get_for_model(model)
+        names = {field.attname for field in model._meta.concrete_fields}
+        rows = (
+            model(**{key: value for key, value in row.field_dict.items() if key in names})
+            for row in stored
+            if row.content_type_id == content_type.pk
+        )
+        links[name] = sorted((row for row in rows if row.article_id == int(version.object_id)), key=_in_order)
+    return links
+
+
+def links_of(article):
+    """The article's linked rows now: {relation: [rows, in order]}."""
+    return {name: list(getattr(article, name).all()) for name in LINKS}
+
+
+def _in_order(row):
+    return (row.position, row.pk or 0)
+
+
+def _put_links(article, links):
+    """Give `article` the linked rows `links` (links_at): those pointing at a tag, person or article deleted since are
+    left out."""
+    tags = Tag.objects.in_bulk([row.tag_id for row in links["tag_links"]])
+    article.set_tags([tags[row.tag_id] for row in links["tag_links"] if row.tag_id in tags])
+    people = Author.objects.in_bulk([row.author_id for row in links["contributions"]])
+    article.contributions.all().delete()
+    for row in links["contributions"]:
+        if row.author_id in people:
+            Contribution.objects.create(article=article, author_id=row.author_id, role=row.role, position=row.position)
+    picked = Article.objects.in_bulk([row.related_id for row in links["related_picks"]])
+    article.related_picks.all().delete()
+    for row in links["related_picks"]:
+        if row.related_id in picked and row.related_id != article.pk:
+            RelatedPick.objects.create(article=article, related_id=row.related_id, position=row.position)
 
 
 def version_opened_at(article_id, number):
@@ -85,7 +149,8 @@ def restore(article, version, user):
         setattr(article, field.attname, getattr(old, field.attname))
     if article.section_id and not Section.objects.filter(pk=article.section_id).exists():
         article.section = None
-    return _save_by(article, user, f"Khôi phục bản lưu lúc {when(version.revision.date_created)}.", audit.Act.RESTORE)
+    comment = f"Khôi phục bản lưu lúc {when(version.revision.date_created)}."
+    return _save_by(article, user, comment, audit.Act.RESTORE, links_at(version))
 
 
 def recover(version, user):
@@ -104,16 +169,18 @@ def recover(version, user):
         if getattr(article, name) and not user_model.objects.filter(pk=getattr(article, name)).exists():
             setattr(article, name, None)
     comment = f"Khôi phục bài đã xoá (bản lưu lúc {when(version.revision.date_created)})."
-    return _save_by(article, user, comment, audit.Act.RECOVER)
+    return _save_by(article, user, comment, audit.Act.RECOVER, links_at(version))
 
 
-def _save_by(article, user, comment, act):
-    """Save through Article.save() as one revision by `user`, saying what happened, and as one `act` on record."""
+def _save_by(article, user, comment, act, links):
+    """Save through Article.save(), with its linked rows `links`, as one revision by `user`, saying what happened, and
+    as one `act` on record."""
     article.updated_by = user
-    with reversion.create_revision(), audit.acting(user, act):
+    with transaction.atomic(), reversion.create_revision(), audit.acting(user, act):
         reversion.set_user(user)
         reversion.set_comment(comment)
         article.save()
+        _put_links(article, links)
     return article
 
 
@@ -133,6 +200,25 @@ def changes(old, new):
             if before != after:
                 rows.append({"label": label, "before": before, "after": after})
     return rows
+
+
+def compare(version, article):
+    """What differs between `version` and `article` now, as `changes` says, with the linked rows (tags, contributors,
+    related picks) compared as lists in order."""
+    rows = changes(article_at(version), article)
+    before, after = links_at(version), links_of(article)
+    for name, label in LINKS.items():
+        shown = [", ".join(_shown_link(row) for row in side[name]) or "—" for side in (before, after)]
+        if shown[0] != shown[1]:
+            rows.append({"label": label, "before": shown[0], "after": shown[1]})
+    return rows
+
+
+def _shown_link(row):
+    try:
+        return str(row)
+    except ObjectDoesNotExist:
+        return "(đã xoá)"
 
 
 def word_diff(before, after):

@@ -45,12 +45,12 @@ def test_every_model_field_is_declared_in_exactly_one_place():
 
 
 def test_the_admin_form_shows_every_declared_field_in_its_group(editor_client):
-    """The add and change forms have an input for every declared field, under the groups' headings in their order;
-    the change form adds the read-only record of who wrote it."""
+    """The add and change forms have an input for every declared field (the linked ones too), under the groups'
+    headings in their order; the change form adds the read-only record of who wrote it."""
     article = make_article()
     for url, extra in ((f"{LIST_URL}add/", []), (f"{LIST_URL}{article.pk}/change/", ["Lưu vết"])):
         html = editor_client.get(url).content.decode()
-        for name in fields.FORM:
+        for name in (*fields.FORM, *fields.LINKED):
             assert re.search(rf'name="{name}(_0)?"', html), f"{url} has no input for {name}"
         headings = re.findall(r'<h2 [^>]*class="fieldset-heading">([^<]+)</h2>', html)
         assert headings == [title for title, _ in fields.GROUPS] + extra

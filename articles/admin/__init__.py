@@ -15,7 +15,10 @@
 - ``front_page.py``: "Trang nhất", the front page's lead, featured stories and breaking news, with its history;
 - ``most_read.py``: the article list's views in the last 24 hours and 7 days;
 - ``start_page.py``: the editors' start page above the admin's list of models ("Chờ tôi xử lý" first);
-- ``owners.py``: authors and sections (with their desk heads);
+- ``owners.py``: authors (and their pen names) and sections (with their desk heads);
+- ``linked.py``: the article form's tags, contributors and hand-picked related articles;
+- ``tags.py``: tags, searched by their folded names, and merged;
+- ``threads.py``: story threads (dòng sự kiện);
 - ``initial.py``: the add forms' initial values from the query string, converted or left out, never a 500.
 - ``stages.py``: the desk's stages, data an administrator edits;
 - ``notifications.py``: each person's notifications, marked read.
@@ -30,6 +33,8 @@ from articles.admin.front_page import FrontPageAdmin
 from articles.admin.notifications import NotificationAdmin
 from articles.admin.owners import AuthorAdmin, SectionAdmin
 from articles.admin.stages import DeskStageAdmin
+from articles.admin.tags import TagAdmin
+from articles.admin.threads import ThreadAdmin
 
 __all__ = [
     "ArticleAdmin",
@@ -40,6 +45,8 @@ __all__ = [
     "FrontPageAdmin",
     "NotificationAdmin",
     "SectionAdmin",
+    "TagAdmin",
+    "ThreadAdmin",
 ]
 
 admin.site.site_header = "Newsroom — Quản trị"

@@ -17,6 +17,7 @@ from articles.admin.corrections import ArticleCorrectionsMixin
 from articles.admin.desk import DeskMixin
 from articles.admin.history import HistoryMixin
 from articles.admin.initial import InitialValuesMixin
+from articles.admin.linked import LinkedMixin
 from articles.admin.most_read import ViewCountsMixin
 from articles.admin.notes import NotesMixin
 from articles.admin.presence import PresenceMixin
@@ -29,6 +30,7 @@ from articles.pagination import IdsFirstPaginator
 
 @admin.register(Article)
 class ArticleAdmin(
+    LinkedMixin,
     ChangeListMixin,
     BulkActionsMixin,
     DeskMixin,
@@ -77,14 +79,20 @@ class ArticleAdmin(
     show_full_result_count = False
     paginator = IdsFirstPaginator
     prepopulated_fields = {"slug": ["headline"]}
-    autocomplete_fields = ["author"]
+    autocomplete_fields = ["author", "thread"]
     change_list_template = "admin/articles/article/change_list.html"
     delete_confirmation_template = "admin/articles/article/delete_confirmation.html"
     delete_selected_confirmation_template = "admin/articles/article/delete_selected_confirmation.html"
 
     class Media:
         # Loaded after admin/js/urlify.js: replaces its slug function with the one that is right for Vietnamese.
-        js = ["admin/js/urlify.js", "articles/js/urlify_vi.js", "articles/js/article_form.js"]
+        js = [
+            "admin/js/urlify.js",
+            "articles/js/urlify_vi.js",
+            "articles/js/article_form.js",
+            "articles/js/tags.js",
+            "articles/js/autocomplete_names.js",
+        ]
         css = {"all": ["articles/css/admin.css", "articles/css/workflow.css"]}
 
     # Roles.
@@ -108,9 +116,10 @@ class ArticleAdmin(
     def get_fieldsets(self, request, obj=None):
         if obj is None:
             return fields.fieldsets()
+        if not self.has_change_permission(request, obj):
+            return self.read_only_fieldsets(fields.fieldsets(bookkeeping=True))
         # The hidden version the form was opened at: the server refuses a save over a newer one (optimistic lock).
-        hidden = ["opened_version"] if self.has_change_permission(request, obj) else []
-        return fields.fieldsets(hidden=hidden, bookkeeping=True)
+        return fields.fieldsets(hidden=["opened_version"], bookkeeping=True)
 
     # Saving.
 

@@ -44,7 +44,7 @@ class HistoryMixin:
             "opts": self.opts,
             "original": article,
             "version": version,
-            "changes": revisions.changes(revisions.article_at(version), article),
+            "changes": revisions.compare(version, article),
             "may_restore": may_restore,
             **(extra_context or {}),
         }

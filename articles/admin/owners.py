@@ -1,5 +1,6 @@
-"""Authors and sections: named, with a slug made from the name as the server makes it; sections also say whether, where
-and how large their block on the front page is, and who heads their desk."""
+"""Authors and sections: named, with a slug made from the name as the server makes it; an author may be another
+person's pen name (``pen_name_of``: their main name); sections also say whether, where and how large their block on the
+front page is, and who heads their desk."""
 
 from django.contrib import admin
 from django.contrib.auth import get_user_model
@@ -14,13 +15,15 @@ SLUG_SCRIPTS = ["admin/js/urlify.js", "articles/js/urlify_vi.js"]
 
 @admin.register(Author)
 class AuthorAdmin(InitialValuesMixin, admin.ModelAdmin):
-    list_display = ["name", "slug", "user"]
-    search_fields = ["name"]
+    list_display = ["name", "slug", "pen_name_of", "user"]
+    list_select_related = ["pen_name_of", "user"]
+    # A person's main name also finds their pen names (in the contributors' autocomplete too).
+    search_fields = ["name", "pen_name_of__name"]
     prepopulated_fields = {"slug": ["name"]}
-    autocomplete_fields = ["user"]
+    autocomplete_fields = ["user", "pen_name_of"]
 
     class Media:
-        js = SLUG_SCRIPTS
+        js = [*SLUG_SCRIPTS, "articles/js/autocomplete_names.js"]
 
 
 @admin.register(Section)
