@@ -14,8 +14,8 @@ from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
-from newsroom.middleware import with_page_cache
 from articles.models import ArticleTag, Contribution, TagRedirect
+from newsroom.middleware import with_page_cache
 from tests.factories import make_article, make_author, make_section, make_tag, make_thread, uploaded_image
 from tests.test_api_tags import reader_pages_of_tags_and_threads  # noqa: F401 (autouse)
 
