@@ -13,7 +13,7 @@ from articles import front
 from articles.api import filters
 from articles.api.pagination import Cursor
 from articles.models import Article, ArticleTag, Author, Contribution, Tag, Thread
-from articles.prepared import PreparedQuery
+from articles.prepared import PreparedQuery, PreparedRows
 
 
 def page(narrowed_by, cursor, size):
@@ -49,98 +49,110 @@ def _page_query(narrowed_by, seek, limit):
 # What one query reads of some articles besides their own rows, in one UNION ALL of like columns: each credit beyond
 # the author (with the person behind its pen name) and each tag; for an article read without them (by its slug, as its
 # page reads it), its thread and its author's person too. Two prefetches would be two queries, and Django's prefetch
-# makes a queryset per article and relation: more than the rest of a page's summaries.
+# makes a queryset per article and relation; building this query with the ORM on each request cost a third of a
+# page: it is compiled once per process for each number of ids (rounded up to a power of two: a few sizes).
 CREDIT, TAG, OWNERS = "credit", "tag", "owners"
-_COLUMNS = ("kind", "article", "position", "row", "ref", "name", "slug", "person", "person_name", "person_slug", "role")
-
-
-def _none(field):
-    return Value(None, output_field=field)
-
-
-def _extras(ids, owners):
-    text, number = models.CharField(), models.IntegerField()
-    credits = Contribution.objects.filter(article_id__in=ids).values_list(
-        Value(CREDIT, output_field=text),
-        "article_id",
-        "position",
-        "id",
-        "author_id",
-        "author__name",
-        "author__slug",
-        "author__pen_name_of_id",
-        "author__pen_name_of__name",
-        "author__pen_name_of__slug",
-        "role",
-    )
-    tags = ArticleTag.objects.filter(article_id__in=ids).values_list(
-        Value(TAG, output_field=text),
-        "article_id",
-        "position",
-        "id",
-        "tag_id",
-        "tag__name",
-        "tag__slug",
-        _none(number),
-        _none(text),
-        _none(text),
-        Value("", output_field=text),
-    )
-    parts = [tags]
-    if owners:
-        parts.append(
-            Article.objects.filter(pk__in=ids).values_list(
-                Value(OWNERS, output_field=text),
-                "id",
-                Value(0, output_field=number),
-                "id",
-                "thread_id",
-                "thread__name",
-                "thread__slug",
-                "author__pen_name_of_id",
-                "author__pen_name_of__name",
-                "author__pen_name_of__slug",
-                Value("", output_field=text),
-            )
-        )
-    return credits.order_by().union(*(part.order_by() for part in parts), all=True)
 
 
 def with_credits_and_tags(articles, owners=False):
     """`articles`, each with its contributions (their authors and the people behind pen names) and its tags in order,
-    where `Article.credits` and `article.tag_links` read them (their prefetch caches): one query for them all, none
+    where `Article.credits` and `article.tags.all()` read them (their prefetch caches): one query for them all, none
     for no article. With `owners`, each one's thread and its author's person too, for articles read without them
     (``summaries()`` joins them)."""
     if not articles:
         return articles
-    found = {article.pk: ([], []) for article in articles}
+    size = 1 << (len(articles) - 1).bit_length()
+    ids = {f"id{n}": article.pk for n, article in enumerate(articles)}
+    ids.update({f"id{n}": 0 for n in range(len(articles), size)})
     by_pk = {article.pk: article for article in articles}
-    for row in sorted(_extras(list(found), owners), key=operator.itemgetter(2, 3)):
-        kind, article, _, pk, ref, name, slug, person, person_name, person_slug, role = row
+    found = {pk: ([], []) for pk in by_pk}
+    authors, tags = {}, {}
+    for row in sorted(_extras(size, owners)(**ids), key=operator.itemgetter(2, 3)):
+        kind, article, position, pk, ref, name, slug, person, person_name, person_slug, role = row
         if kind == CREDIT:
-            author = _author(ref, name, slug, person, person_name, person_slug)
-            found[article][0].append(Contribution(id=pk, article_id=article, author=author, role=role, position=row[2]))
+            author = authors.get(ref) or authors.setdefault(
+                ref, _author(ref, name, slug, person, person_name, person_slug)
+            )
+            made = Contribution(pk, article, ref, role, position)  # positional: Model.__init__'s fast path
+            _CREDITED.set_cached_value(made, author)
+            found[article][0].append(made)
         elif kind == TAG:
-            link = ArticleTag(id=pk, article_id=article, tag_id=ref, position=row[2])
-            link.tag = Tag(id=ref, name=name, slug=slug)
-            found[article][1].append(link)
+            found[article][1].append(tags.get(ref) or tags.setdefault(ref, Tag(id=ref, name=name, slug=slug)))
         else:
-            by_pk[article].thread = Thread(id=ref, name=name, slug=slug) if ref else None
-            writer = by_pk[article].author
-            writer.pen_name_of = Author(id=person, name=person_name, slug=person_slug) if person else None
+            written = by_pk[article]
+            written.thread = Thread(id=ref, name=name, slug=slug) if ref else None
+            written.author.pen_name_of = Author(id=person, name=person_name, slug=person_slug) if person else None
     for article in articles:
-        contributions, tag_links = found[article.pk]
         cache = getattr(article, "_prefetched_objects_cache", None)
         if cache is None:
             cache = article._prefetched_objects_cache = {}
-        cache["contributions"], cache["tag_links"] = contributions, tag_links
+        cache["contributions"], cache["tags"] = found[article.pk]
     return articles
+
+
+_CREDITED = Contribution._meta.get_field("author")
 
 
 def _author(pk, name, slug, person, person_name, person_slug):
     author = Author(id=pk, name=name, slug=slug)
     author.pen_name_of = Author(id=person, name=person_name, slug=person_slug) if person else None
     return author
+
+
+@functools.lru_cache(maxsize=32)
+def _extras(size, owners):
+    kinds = {f"id{n}": int for n in range(size)}
+
+    def build(**marks):
+        ids = list(marks.values())
+        text, number = models.CharField(), models.IntegerField()
+        nothing, no_text = Value(None, output_field=number), Value(None, output_field=text)
+        credits = Contribution.objects.filter(article_id__in=ids).values_list(
+            Value(CREDIT, output_field=text),
+            "article_id",
+            "position",
+            "id",
+            "author_id",
+            "author__name",
+            "author__slug",
+            "author__pen_name_of_id",
+            "author__pen_name_of__name",
+            "author__pen_name_of__slug",
+            "role",
+        )
+        tags = ArticleTag.objects.filter(article_id__in=ids).values_list(
+            Value(TAG, output_field=text),
+            "article_id",
+            "position",
+            "id",
+            "tag_id",
+            "tag__name",
+            "tag__slug",
+            nothing,
+            no_text,
+            no_text,
+            Value("", output_field=text),
+        )
+        parts = [tags]
+        if owners:
+            parts.append(
+                Article.objects.filter(pk__in=ids).values_list(
+                    Value(OWNERS, output_field=text),
+                    "id",
+                    Value(0, output_field=number),
+                    "id",
+                    "thread_id",
+                    "thread__name",
+                    "thread__slug",
+                    "author__pen_name_of_id",
+                    "author__pen_name_of__name",
+                    "author__pen_name_of__slug",
+                    Value("", output_field=text),
+                )
+            )
+        return credits.order_by().union(*(part.order_by() for part in parts), all=True)
+
+    return PreparedRows(Contribution, build, **kinds)
 
 
 def summaries(ids, now):
