@@ -55,10 +55,11 @@ CREDIT, TAG, OWNERS = "credit", "tag", "owners"
 
 
 def with_credits_and_tags(articles, owners=False):
-    """`articles`, each with its contributions (their authors and the people behind pen names) and its tags in order,
-    where `Article.credits` and `article.tags.all()` read them (their prefetch caches): one query for them all, none
-    for no article. With `owners`, each one's thread and its author's person too, for articles read without them
-    (``summaries()`` joins them)."""
+    """`articles`, each with its contributions (their authors and the people behind pen names) where `Article.credits`
+    reads them (the prefetch cache), and its tags in the article's order as `ordered_tags` (`article.tags.all()`
+    orders them by name, and makes a manager each time): one query for them all, none for no article. With
+    `owners`, each one's thread and its author's person too, for articles read without them (``summaries()`` joins
+    them)."""
     if not articles:
         return articles
     size = 1 << (len(articles) - 1).bit_length()
@@ -86,7 +87,7 @@ def with_credits_and_tags(articles, owners=False):
         cache = getattr(article, "_prefetched_objects_cache", None)
         if cache is None:
             cache = article._prefetched_objects_cache = {}
-        cache["contributions"], cache["tags"] = found[article.pk]
+        cache["contributions"], article.ordered_tags = found[article.pk]
     return articles
 
 

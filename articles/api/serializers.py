@@ -216,7 +216,7 @@ class ArticleSummary(Shape):
             "modified_at": iso(article.modified_at),
             "section": Owner.shape(article.section, links) if article.section_id else None,
             "thread": ThreadRef.shape(article.thread, links) if article.thread_id else None,
-            "tags": [TagRef.shape(tag, links) for tag in article.tags.all()],
+            "tags": [TagRef.shape(tag, links) for tag in article.ordered_tags],
             "bylines": [Byline.shape(credit, links) for credit in article.credits],
             "byline": article.byline,
             "photo": Photo.shape(article, links),
