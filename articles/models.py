@@ -519,9 +519,13 @@ class ArticleQuerySet(PublicQuerySet):
         return self.select_related("author").only(*fields.CARD, "author__name", "author__slug")
 
     def summaries(self):
-        """What the API lists of each article (its summary, ``fields.SUMMARY``), with its author and section."""
-        owners = ("author__name", "author__slug", "section__name", "section__slug")
-        return self.select_related("author", "section").only(*fields.SUMMARY, *CHANGE_TIMES, *owners)
+        """What the API lists of each article (its summary, ``fields.SUMMARY``), with its author (and the person behind
+        the pen name), section and thread."""
+        owners = ("author__name", "author__slug", "section__name", "section__slug", "thread__name", "thread__slug")
+        person = ("author__pen_name_of__name", "author__pen_name_of__slug")
+        return self.select_related("author__pen_name_of", "section", "thread").only(
+            *fields.SUMMARY, *CHANGE_TIMES, "thread", *owners, *person
+        )
 
     def changed_since(self, moment):
         """Articles a reader saw change at or after `moment`: edited, published or corrected (``last_change()``)."""

@@ -81,16 +81,24 @@ class PreparedQuery:
         return compiled
 
 
+class PreparedRows(PreparedQuery):
+    """A PreparedQuery of a `values_list()` query (or a UNION ALL of them, even of several models): each call returns
+    its rows as tuples, as the database driver returned them (ids, numbers and text as they are; no conversion), so
+    its columns may be values of its own (`Value`) as well as fields."""
+
+    def __call__(self, **values):
+        return self._compiled().fetch(values)
+
+
 class _Compiled:
     """One PreparedQuery's SQL on one database, and what turns its rows into model instances."""
 
     def __init__(self, prepared, using):
         marks = {name: KINDS[kind][0](n) for n, (name, kind) in enumerate(prepared.kinds.items())}
         queryset = prepared.build(**marks).using(using)
-        if (
-            queryset._iterable_class is not ModelIterable
-            or queryset._prefetch_related_lookups
-            or queryset.query.annotation_select
+        rows_only = isinstance(prepared, PreparedRows)
+        if queryset._prefetch_related_lookups or (
+            not rows_only and (queryset._iterable_class is not ModelIterable or queryset.query.annotation_select)
         ):
             raise ValueError(
                 "A PreparedQuery makes model instances from their own columns: no values(), annotate() "
@@ -106,6 +114,8 @@ class _Compiled:
             raise ValueError(f"These values are not parameters of the SQL: {sorted(missing)}. SQL: {self.sql}")
         self.adapt = {name: KINDS[kind][1] for name, kind in prepared.kinds.items()}
         self.using = using
+        if rows_only:
+            return
         self.compiler = compiler
         # What ModelIterable works out from the compiler on every evaluation to make each row's instances, worked out
         # once: the columns' converters (from database values to Python's), the main model's columns, and the

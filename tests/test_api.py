@@ -14,11 +14,21 @@ from django.utils import timezone
 from drf_spectacular.validation import validate_schema
 
 from articles import workflow
-from articles.api import serializers, urls
+from articles.api import queries, serializers, urls
 from articles.api.errors import GONE
 from articles.api.pagination import Cursor
-from articles.models import Article, Correction
-from tests.factories import make_article, make_author, make_section, uploaded_image
+from articles.models import (
+    Article,
+    ArticleTag,
+    Contribution,
+    Correction,
+    FrontPage,
+    InternalNote,
+    Pick,
+    PreviewLink,
+)
+from tests.factories import make_article, make_author, make_section, make_tag, make_thread, uploaded_image
+from tests.test_api_tags import reader_pages_of_tags_and_threads  # noqa: F401 (autouse)
 
 pytestmark = pytest.mark.django_db
 
@@ -51,13 +61,22 @@ def walk(client, url):
 # Only what readers may see.
 
 # How the walk reaches each URL name of the API that takes a slug; the others take none.
-SLUGS = {"api:article-detail": "article", "api:section-detail": "section", "api:author-detail": "author"}
+SLUGS = {
+    "api:article-detail": "article",
+    "api:section-detail": "section",
+    "api:author-detail": "author",
+    "api:tag-detail": "tag",
+    "api:thread-detail": "thread",
+}
 
 
 def api_urls(visible):
-    """Every endpoint of the API (articles/api/urls.py), reached with the visible article, its section and author,
-    plus search, filtered lists and the articles' second page. A named endpoint this walk cannot reach fails it."""
-    owners = {"article": visible, "section": visible.section, "author": visible.author}
+    """Every endpoint of the API (articles/api/urls.py), reached with the visible article, its section, author, tag
+    and thread, plus search, filtered lists and the articles' second page. A named endpoint this walk cannot reach
+    fails it."""
+    tag = visible.tags.get()
+    owners = {"article": visible, "section": visible.section, "author": visible.author, "tag": tag}
+    owners["thread"] = visible.thread
     found = []
     for pattern in urls.urlpatterns:
         if not isinstance(pattern, URLPattern) or pattern.name is None:
@@ -74,6 +93,8 @@ def api_urls(visible):
         f"{API}search/?q=hop+tac+xa",
         f"{API}articles/?section={visible.section.slug}",
         f"{API}articles/?author={visible.author.slug}",
+        f"{API}articles/?tag={tag.slug}",
+        f"{API}articles/?thread={visible.thread.slug}",
         f"{API}articles/?updated_since=2000-01-01T00:00:00%2B07:00",
         f"{API}articles/?page_size=1&cursor={Cursor(timezone.now(), 2**62).token()}",
     ]
@@ -81,10 +102,12 @@ def api_urls(visible):
 
 def test_no_endpoint_shows_a_draft_a_scheduled_an_expired_or_a_taken_down_article(client, editor):
     """Every endpoint of the API, for a draft (renamed, so with an old slug too), a scheduled, an expired and a taken
-    down article (renamed too), each with a published correction: none appears in any list, search, filter or page;
-    their addresses are 404 like the pages, or 410 for the one taken down on order, at its URL and its old one,
-    without its headline or words; an author whose only byline is on a hidden article is not listed; and no field
-    readers never see (status, version, accounts, the importer's keys, the take-down time) appears anywhere."""
+    down article (renamed too), each with a published correction, the visible article's tag and thread, a tag and a
+    thread of their own, and a contributor of their own: none appears in any list, search, filter, tag, thread
+    (pinned or not), front page or page; their addresses are 404 like the pages, or 410 for the one taken down on
+    order, at its URL and its old one, without its headline or words; an author, tag or thread only on hidden articles
+    is not listed; and no field readers never see (status, version, accounts, the importer's keys, the take-down
+    time), internal note or share link appears anywhere."""
     section = make_section("Kinh tế")
     author = make_author("THANH THY")
     hidden_author = make_author("BÚT DANH NHÁP")
@@ -100,6 +123,20 @@ def test_no_endpoint_shows_a_draft_a_scheduled_an_expired_or_a_taken_down_articl
     for article in [visible, *hidden[1:]]:
         workflow.publish_correction(Correction.objects.create(article=article, text=f"Sửa {article.headline}."), editor)
     draft, taken_down = hidden[0], hidden[-1]
+    shared_tag, shared_thread = make_tag("Hợp tác xã"), make_thread("Kinh tế tập thể")
+    hidden_tag, hidden_thread = make_tag("Thẻ của bài ẩn"), make_thread("Dòng sự kiện ẩn", lead_article=draft)
+    hidden_contributor = make_author("NHIẾP ẢNH NHÁP")
+    Article.objects.filter(pk=visible.pk).update(thread=shared_thread)
+    ArticleTag.objects.create(article=visible, tag=shared_tag)
+    for article in hidden:
+        Article.objects.filter(pk=article.pk).update(thread=hidden_thread if article is draft else shared_thread)
+        ArticleTag.objects.bulk_create([ArticleTag(article=article, tag=tag) for tag in (shared_tag, hidden_tag)])
+        Contribution.objects.create(article=article, author=hidden_contributor, role=Contribution.Role.PHOTO)
+    visible.refresh_from_db()
+    note = InternalNote.objects.create(article=visible, author=editor, text="Ghi chú nội bộ: đừng đăng tên nguồn.")
+    share = PreviewLink.objects.create(article=draft, expires_at=now + timedelta(days=1)).get_absolute_url()
+    picks = FrontPage.stored_picks([Pick(draft.pk), Pick(taken_down.pk)])
+    FrontPage.objects.create(based_on=0, picks=picks, breaking_text="Tin nóng", breaking_article=hidden[1])
     old_slugs = {draft.pk: draft.slug, taken_down.pk: taken_down.slug}
     for article, slug in ((draft, "hop-tac-xa-nhap-doi-ten"), (taken_down, "hop-tac-xa-bi-go-doi-ten")):
         article.refresh_from_db()
@@ -121,8 +158,20 @@ def test_no_endpoint_shows_a_draft_a_scheduled_an_expired_or_a_taken_down_articl
         for article in hidden:
             assert article.headline not in text and article.slug not in text, (url, article.headline)
             assert old_slugs.get(article.pk, article.slug) not in text, url
-        assert hidden_author.slug not in text, url
+        for name in (hidden_author.slug, hidden_contributor.slug, hidden_tag.slug, hidden_thread.slug):
+            assert name not in text, (url, name)
+        assert note.text not in text and share.rstrip("/").rsplit("/", 1)[1] not in text, url
     assert "Sửa Hợp tác xã công khai." in client.get(f"{API}articles/{visible.slug}/").content.decode()
+    assert [tag["name"] for tag in get(client, f"{API}tags/")["results"]] == ["Hợp tác xã"]
+    assert [thread["title"] for thread in get(client, f"{API}threads/")["results"]] == ["Kinh tế tập thể"]
+    zones = get(client, f"{API}front/")["zones"]
+    assert [(zone["kind"], [a["headline"] for a in zone["articles"]]) for zone in zones][:2] == [
+        ("breaking", []),
+        ("lead", ["Hợp tác xã công khai"]),
+    ]
+    assert get(client, f"{API}articles/?tag={hidden_tag.slug}")["results"] == []
+    assert client.get(f"{API}tags/{hidden_tag.slug}/").status_code == 404
+    assert client.get(f"{API}threads/{hidden_thread.slug}/").status_code == 404
     for article in hidden[:-1]:
         response = client.get(f"{API}articles/{article.slug}/")
         assert (response.status_code, response.json()) == (404, {"detail": NOT_VISIBLE})
@@ -216,7 +265,7 @@ def test_an_article_lists_its_published_corrections_newest_first_in_one_more_que
     second = Correction.objects.create(article=article, text="Sửa lần hai.", replaces=first)
     workflow.publish_correction(second, editor)
     Correction.objects.create(article=article, text="Bản nháp cải chính.")
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         data = get(client, f"{API}articles/{article.slug}/")
     assert [(c["text"], c["kind_name"], c["replaced"]) for c in data["corrections"]] == [
         ("Sửa lần hai.", "Cải chính", False),
@@ -233,7 +282,10 @@ def test_an_article_lists_its_published_corrections_newest_first_in_one_more_que
 
 def test_every_serializer_writes_exactly_the_fields_it_declares(client):
     """The schema is made from the declared fields and the data from `shape()`: they name the same keys."""
-    article = make_article(section=make_section(), image=uploaded_image())
+    thread = make_thread(image=uploaded_image())
+    article = make_article(section=make_section(), image=uploaded_image(), thread=thread)
+    queries.with_credits_and_tags([article], owners=True)
+    thread.visible_lead = article
     links = serializers.Links.of(client.get(API).wsgi_request)
     shapes = {
         serializers.ArticleDetail: article,
@@ -241,6 +293,12 @@ def test_every_serializer_writes_exactly_the_fields_it_declares(client):
         serializers.Photo: article,
         serializers.Rendition: article.photo.files[0],
         serializers.Owner: article.section,
+        serializers.Byline: (article.author, Contribution.Role.PHOTO),
+        serializers.TagRef: make_tag(),
+        serializers.TagOut: make_tag("Lũ"),
+        serializers.ThreadRef: thread,
+        serializers.ThreadOut: thread,
+        serializers.Zone: ("section", "Kinh tế", article.section, [article]),
         serializers.CorrectionOut: SimpleNamespace(
             pk=1, kind="correction", get_kind_display=lambda: "Cải chính", text="x", published_at=None, replaced=False
         ),
@@ -400,43 +458,64 @@ def many(count, **values):
     return [make_article(headline=f"Bài {i}", published_at=now - timedelta(minutes=i), **values) for i in range(count)]
 
 
-@pytest.mark.parametrize("count", [3, 45])
-def test_the_list_takes_one_query_on_any_page(client, django_assert_num_queries, count, settings):
-    """The first page, a page deep in the list by its cursor, and the largest page: one query each (page cache off,
-    so each is rendered); a section filter adds the section's lookup."""
+def credited(articles, tags=3):
+    """`articles`, each in a thread, with `tags` tags and two more credits (one under a pen name): the most that the
+    budgets below must not grow with."""
+    thread, photographer = make_thread(), make_author("HOÀNG LAN")
+    pen_name = make_author("H.L", pen_name_of=photographer)
+    made = [make_tag(f"Thẻ {n}") for n in range(tags)]
+    for article in articles:
+        Article.objects.filter(pk=article.pk).update(thread=thread)
+        ArticleTag.objects.bulk_create([ArticleTag(article=article, tag=tag, position=n) for n, tag in enumerate(made)])
+        Contribution.objects.bulk_create(
+            [
+                Contribution(article=article, author=photographer, role=Contribution.Role.PHOTO, position=1),
+                Contribution(article=article, author=pen_name, role=Contribution.Role.WRITER, position=2),
+            ]
+        )
+    return articles
+
+
+@pytest.mark.parametrize(("count", "tags"), [(3, 1), (45, 6)])
+def test_the_list_takes_two_queries_on_any_page(client, django_assert_num_queries, count, tags, settings):
+    """The first page, a page deep in the list by its cursor, and the largest page: the page, and every credit and tag
+    of its articles (page cache off, so each is rendered), however many articles, tags and credits; a section filter
+    adds the section's lookup."""
     settings.PAGE_CACHE = False
     section = make_section()
-    articles = many(count, section=section, image=uploaded_image())
+    articles = credited(many(count, section=section, image=uploaded_image()), tags)
     deep = Cursor.after(articles[-2]).token()
     for url in (f"{API}articles/", f"{API}articles/?cursor={deep}", f"{API}articles/?page_size=100"):
-        with django_assert_num_queries(1):
-            get(client, url)
-    with django_assert_num_queries(2):
+        with django_assert_num_queries(2):
+            assert len(get(client, url)["results"][0]["tags"]) == tags
+    with django_assert_num_queries(3):
         get(client, f"{API}articles/?section={section.slug}&cursor={deep}")
 
 
-@pytest.mark.parametrize("count", [3, 45])
-def test_an_article_takes_one_query(client, django_assert_num_queries, count, settings):
-    """An article, its section, author and photo: one query however many articles there are."""
+@pytest.mark.parametrize(("count", "tags"), [(3, 1), (45, 6)])
+def test_an_article_takes_two_queries(client, django_assert_num_queries, count, tags, settings):
+    """An article, its section, author and photo; its credits, tags, thread and its author's person: two queries
+    however many articles, tags and credits there are."""
     settings.PAGE_CACHE = False
-    articles = many(count, section=make_section(), image=uploaded_image())
-    with django_assert_num_queries(1):
-        get(client, f"{API}articles/{articles[count // 2].slug}/")
+    articles = credited(many(count, section=make_section(), image=uploaded_image()), tags)
+    with django_assert_num_queries(2):
+        data = get(client, f"{API}articles/{articles[count // 2].slug}/")
+    assert (len(data["tags"]), len(data["bylines"]), data["thread"] is not None) == (tags, 3, True)
 
 
 @pytest.mark.parametrize("count", [3, 45])
 def test_sections_authors_and_search_take_a_fixed_number_of_queries(client, django_assert_num_queries, count, settings):
     """Sections, authors (each looked up in its list's index, not by reading every article), one of each: one query;
-    search: its two tiers' ids and the page's articles, as on the site."""
+    search: its two tiers' ids and the page's articles, as on the site, and their credits and tags."""
     settings.PAGE_CACHE = False
     section = make_section()
-    articles = many(count, section=section)
+    articles = credited(many(count, section=section))
     for url in (f"{API}sections/", f"{API}authors/", f"{API}sections/{section.slug}/"):
         with django_assert_num_queries(1):
             get(client, url)
     with django_assert_num_queries(1):
         get(client, f"{API}authors/{articles[0].author.slug}/")
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert get(client, f"{API}search/?q=bai")["count"] == count
 
 
@@ -455,7 +534,15 @@ def test_the_schema_is_valid_openapi_3_and_describes_every_endpoint(client):
         if isinstance(pattern, URLPattern) and pattern.name not in (None, "schema", "docs"):
             assert re.sub(r"<slug:(\w+)>", r"{\1}", f"{API}{pattern.pattern}") in paths, pattern.name
     listing = schema["paths"][f"{API}articles/"]["get"]
-    assert {p["name"] for p in listing["parameters"]} == {"cursor", "page_size", "section", "author", "updated_since"}
+    assert {p["name"] for p in listing["parameters"]} == {
+        "cursor",
+        "page_size",
+        "section",
+        "author",
+        "tag",
+        "thread",
+        "updated_since",
+    }
     assert {"200", "400", "429"} <= set(listing["responses"])
 
 

@@ -15,10 +15,13 @@ from django.test import Client, RequestFactory
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
+from articles import workflow
 from articles.api import throttling
 from articles.api.pagination import Cursor
+from articles.models import Article, ArticleTag, Contribution, Pick
 from newsroom.middleware import with_page_cache
-from tests.factories import make_article, make_section
+from tests.factories import make_article, make_author, make_section, make_tag, make_thread
+from tests.test_api_tags import reader_pages_of_tags_and_threads  # noqa: F401 (autouse)
 
 pytestmark = pytest.mark.django_db
 
@@ -98,6 +101,54 @@ def test_a_change_shows_in_the_api_at_once(client, articles):
     article.save()
     assert client.get(f"{API}articles/{article.slug}/").status_code == 404
     assert article.headline not in client.get(f"{API}articles/").content.decode()
+
+
+def test_tags_threads_and_the_front_page_are_stored_and_right_at_once_after_a_change(client, articles, editor):
+    """`tags/`, a tag, `threads/`, a thread and `front/` come from the page cache; a tag renamed, an article joining
+    a thread or a tag, a new credit and a new front-page arrangement show at once, in them and in the articles."""
+    article = articles[0]
+    flood, thread = make_tag("Lũ"), make_thread("Mùa nước nổi")
+    ArticleTag.objects.create(article=article, tag=flood)
+    urls = (f"{API}tags/", f"{API}tags/lu/", f"{API}threads/", f"{API}front/", f"{API}articles/{article.slug}/")
+    for url in urls:
+        assert stored(client, url), url
+    flood.name = "Lũ lụt"
+    flood.save()
+    assert [t["name"] for t in client.get(f"{API}tags/").json()["results"]] == ["Lũ lụt"]
+    assert client.get(f"{API}articles/{article.slug}/").json()["tags"][0]["name"] == "Lũ lụt"
+    assert client.get(f"{API}threads/{thread.slug}/").status_code == 404
+    Article.objects.filter(pk=articles[1].pk).update(thread=thread)
+    assert client.get(f"{API}threads/").json()["results"][0]["title"] == "Mùa nước nổi"
+    assert stored(client, f"{API}threads/{thread.slug}/")
+    thread.lead_article = articles[1]
+    thread.save()
+    assert client.get(f"{API}threads/{thread.slug}/").json()["lead"]["id"] == articles[1].pk
+    Contribution.objects.create(article=article, author=make_author("HOÀNG LAN"), role=Contribution.Role.PHOTO)
+    assert client.get(f"{API}front/").json()["zones"][0]["articles"][0]["bylines"][-1]["name"] == "HOÀNG LAN"
+    workflow.arrange_front(editor, 0, [Pick(articles[2].pk)])
+    assert client.get(f"{API}front/").json()["zones"][0]["articles"][0]["id"] == articles[2].pk
+
+
+def test_answers_are_labelled_for_the_edge_with_what_they_show(client, articles):
+    """Surrogate keys: a tag's answer its tag, a thread's its thread and pinned lead, the lists of tags and threads
+    `lists` and each one's key, the front page `front` and every article it shows; an article (alone or listed) the
+    tags and thread it names."""
+    article = articles[0]
+    flood, thread = make_tag("Lũ"), make_thread("Mùa nước nổi", lead_article=article)
+    ArticleTag.objects.create(article=article, tag=flood)
+    Article.objects.filter(pk=article.pk).update(thread=thread)
+    mine = {f"article:{article.pk}", f"tag:{flood.pk}", f"thread:{thread.pk}"}
+    expected = {
+        f"{API}tags/": {"all", "lists", f"tag:{flood.pk}"},
+        f"{API}tags/lu/": {"all", f"tag:{flood.pk}"},
+        f"{API}threads/": {"all", "lists", *mine},
+        f"{API}threads/{thread.slug}/": {"all", *mine},
+        f"{API}front/": {"all", "front", *mine, *(f"article:{a.pk}" for a in articles[1:])},
+        f"{API}articles/{article.slug}/": {"all", *mine},
+        f"{API}articles/?tag=lu": {"all", "lists", *mine},
+    }
+    for url, keys in expected.items():
+        assert set(client.get(url)["Surrogate-Key"].split()) == keys, url
 
 
 # Conditional requests.

@@ -14,8 +14,10 @@ from django.db import close_old_connections
 from drf_spectacular.generators import SchemaGenerator
 from schemathesis.specs.openapi.checks import positive_data_acceptance
 
+from articles.models import ArticleTag, Contribution, TagRedirect
 from newsroom.middleware import with_page_cache
-from tests.factories import make_article, make_author, make_section, uploaded_image
+from tests.factories import make_article, make_author, make_section, make_tag, make_thread, uploaded_image
+from tests.test_api_tags import reader_pages_of_tags_and_threads  # noqa: F401 (autouse)
 
 pytestmark = pytest.mark.django_db
 
@@ -24,12 +26,23 @@ EXAMPLES = 100
 
 @pytest.fixture(autouse=True)
 def newsroom(settings):
-    """Articles in a section, one with a photo, one renamed (an old slug); the API called by the host Schemathesis
+    """Articles in a section, one with a photo, tags (one merged into another), a thread with a photo and a pinned
+    lead, and a photographer under a pen name, one renamed (an old slug); the API called by the host Schemathesis
     uses, without the rate limit (tests/test_api_cache.py tests it; here it would only refuse)."""
     settings.ALLOWED_HOSTS = ["localhost"]
     settings.API_RATE_LIMIT = "off"
     section, author = make_section("Kinh tế"), make_author("THANH THY")
-    make_article(headline="Hợp tác xã kiểu mới", section=section, author=author, image=uploaded_image())
+    thread = make_thread(image=uploaded_image())
+    lead = make_article(
+        headline="Hợp tác xã kiểu mới", section=section, author=author, image=uploaded_image(), thread=thread
+    )
+    thread.lead_article = lead
+    thread.save()
+    tag = make_tag("Hợp tác xã")
+    ArticleTag.objects.create(article=lead, tag=tag)
+    TagRedirect.objects.create(slug="htx", tag=tag)
+    pen_name = make_author("T.T", pen_name_of=make_author("TRẦN THẮNG"))
+    Contribution.objects.create(article=lead, author=pen_name, role=Contribution.Role.PHOTO)
     renamed = make_article(headline="Tên cũ của bài", author=author)
     renamed.slug = "ten-moi-cua-bai"
     renamed.save()

@@ -2,8 +2,7 @@
 each refusal, answered as 400 by the views) and describe the parameters in the OpenAPI schema. A parameter no
 serializer names is refused too (``read()``, for every view), so a typo is an error, never silently ignored.
 
-Tags and threads, when they land, are two more fields of ``ArticleFilters``, with their kind in ``NARROWING`` and a
-filter each in ``filtered()``.
+A filter by an owner (section, author, tag, thread) lists what the owner's own page lists: ``ArticleOwner.listing``.
 """
 
 import datetime
@@ -17,7 +16,7 @@ from rest_framework import serializers
 from articles import search
 from articles.api.errors import BadParameters
 from articles.api.pagination import MAX_PAGE_SIZE, PAGE_SIZE, Cursor
-from articles.models import Author, Section
+from articles.models import Author, Section, Tag, TagRedirect, Thread
 from articles.text import SLUG_PATTERN, is_slug
 
 # A reader's search has at most this many pages: the results stop at search.MAX_RESULTS, as on the site.
@@ -99,7 +98,12 @@ class Paged(serializers.Serializer):
 
 class ArticleFilters(Paged):
     section = Slug(required=False, help_text="Chỉ bài của chuyên mục có đường dẫn này.")
-    author = Slug(required=False, help_text="Chỉ bài của tác giả có đường dẫn này.")
+    author = Slug(
+        required=False,
+        help_text="Chỉ bài của người có đường dẫn này (hoặc bút danh này), ở mọi vai trò, dưới mọi bút danh.",
+    )
+    tag = Slug(required=False, help_text="Chỉ bài có thẻ này (đường dẫn cũ của một thẻ đã gộp: thẻ được giữ).")
+    thread = Slug(required=False, help_text="Chỉ bài của dòng sự kiện có đường dẫn này.")
     updated_since = ZonedTime(
         required=False,
         help_text=(
@@ -115,28 +119,42 @@ class ArticleFilters(Paged):
         return found
 
     def validate_author(self, slug):
-        found = Author.objects.filter(slug=slug).first()
+        found = Author.objects.select_related("pen_name_of").filter(slug=slug).first()
         if found is None:
             raise serializers.ValidationError(f"Không có tác giả “{slug}”.")
+        return found.person  # a pen name stands for the person: what they made under every name
+
+    def validate_tag(self, slug):
+        found = Tag.objects.filter(slug=slug).first() or getattr(
+            TagRedirect.objects.select_related("tag").filter(slug=slug).first(), "tag", None
+        )
+        if found is None:
+            raise serializers.ValidationError(f"Không có thẻ “{slug}”.")
+        return found
+
+    def validate_thread(self, slug):
+        found = Thread.objects.filter(slug=slug).only("pk").first()
+        if found is None:
+            raise serializers.ValidationError(f"Không có dòng sự kiện “{slug}”.")
         return found
 
 
+# The owners ArticleFilters narrows the list by: each lists what its page lists (`ArticleOwner.listing`).
+OWNERS = {"section": Section, "author": Author, "tag": Tag, "thread": Thread}
 # What each filter of ArticleFilters narrows the list by, and the kind of its value (a prepared query's parameter).
-NARROWING = {"section": int, "author": int, "updated_since": datetime.datetime}
+NARROWING = {**dict.fromkeys(OWNERS, int), "updated_since": datetime.datetime}
 
 
 def narrowing(params):
-    """The filters `params` (ArticleFilters' validated data) asks for, as values: a section's or author's id."""
+    """The filters `params` (ArticleFilters' validated data) asks for, as values: an owner's id, a time."""
     values = {name: params[name] for name in NARROWING if name in params}
     return {name: getattr(value, "pk", value) for name, value in values.items()}
 
 
-def filtered(articles, section=None, author=None, updated_since=None):
-    """`articles` narrowed by the filters given (`narrowing()`'s values)."""
-    if section is not None:
-        articles = articles.filter(section_id=section)
-    if author is not None:
-        articles = articles.filter(author_id=author)
+def filtered(articles, updated_since=None, **owners):
+    """`articles` narrowed by the filters given (`narrowing()`'s values: {owner's kind: its id}, `updated_since`)."""
+    for kind, pk in owners.items():
+        articles = articles.filter(OWNERS[kind].listing(pk))
     if updated_since is not None:
         articles = articles.changed_since(updated_since)
     return articles

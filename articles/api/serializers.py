@@ -7,8 +7,8 @@ declares, and Schemathesis that every response matches the schema.
 Times are ISO 8601 with the newsroom's offset (`formatting.iso`: 2026-12-01T08:00:00+07:00); every URL is absolute;
 `url` is the page a reader opens (the canonical URL), `api_url` the same thing in the API.
 
-Several authors (bylines), tags and a thread are not in the newsroom yet. When they land, each is a field here and one
-line in a `shape()`: `bylines` is already a list, of the one author an article has today.
+An article's credits (`bylines`, `byline`) and tags are read for a whole page in one query
+(`queries.with_credits_and_tags`); its section, thread and author come with its row.
 """
 
 import functools
@@ -20,11 +20,17 @@ from rest_framework import serializers
 from articles import queries
 from articles.formatting import iso
 from articles.links import fixed_url, slug_url
-from articles.models import Correction
+from articles.models import Author, Contribution, Correction, Tag, Thread
 from articles.sanitize import html_to_text
 
 # The URL name of each kind of thing in the API, for its `api_url`.
-API_DETAIL = {"article": "api:article-detail", "section": "api:section-detail", "author": "api:author-detail"}
+API_DETAIL = {
+    "article": "api:article-detail",
+    "section": "api:section-detail",
+    "author": "api:author-detail",
+    "tag": "api:tag-detail",
+    "thread": "api:thread-detail",
+}
 
 
 class Links:
@@ -61,9 +67,9 @@ class Owner(Shape):
 
     slug = serializers.CharField()
     name = serializers.CharField()
-    url = serializers.URLField(help_text="Trang của chuyên mục hoặc tác giả trên báo.")
+    url = serializers.URLField(help_text="Trang của nó trên báo.")
     api_url = serializers.URLField()
-    articles_url = serializers.URLField(help_text="Các bài của chuyên mục hoặc tác giả này, trong API.")
+    articles_url = serializers.URLField(help_text="Các bài của nó, trong API.")
 
     @staticmethod
     def shape(owner, links):
@@ -85,6 +91,54 @@ def _owner(model, slug, name, site):
     }
 
 
+class Byline(Owner):
+    """One credit of an article: the name printed (the pen name it was signed with), what the person did, and the
+    person's page (under their main name: it lists what they made under every name, in every role)."""
+
+    role = serializers.ChoiceField(choices=Contribution.Role.choices)
+    role_name = serializers.CharField(
+        help_text="Vai trò, bằng tiếng Việt: viết bài, ảnh, video, đồ họa, dịch, thực hiện."
+    )
+
+    @staticmethod
+    def shape(credit, links):
+        author, role = credit
+        return {**_owner(Author, author.person.slug, author.name, links.site), **_ROLES[role]}
+
+
+_ROLES = {role: {"role": role, "role_name": label} for role, label in Contribution.Role.choices}
+
+
+class TagRef(Owner):
+    """A tag as an article names it."""
+
+    id = serializers.IntegerField()
+
+    @staticmethod
+    def shape(tag, links):
+        return {**_owner(Tag, tag.slug, tag.name, links.site), "id": tag.pk}
+
+
+class ThreadRef(Shape):
+    """A story thread (dòng sự kiện) as an article names it."""
+
+    id = serializers.IntegerField()
+    slug = serializers.CharField()
+    title = serializers.CharField()
+    url = serializers.URLField(help_text="Trang của dòng sự kiện trên báo.")
+    api_url = serializers.URLField()
+    articles_url = serializers.URLField(help_text="Các bài của dòng sự kiện, trong API.")
+
+    @staticmethod
+    def shape(thread, links):
+        owner = _owner(Thread, thread.slug, thread.name, links.site)
+        return {"id": thread.pk, "slug": thread.slug, "title": thread.name, **_links(owner)}
+
+
+def _links(owner):
+    return {"url": owner["url"], "api_url": owner["api_url"], "articles_url": owner["articles_url"]}
+
+
 class Rendition(Shape):
     url = serializers.URLField()
     type = serializers.CharField(help_text="image/webp hoặc image/jpeg.")
@@ -97,7 +151,7 @@ class Rendition(Shape):
 
 
 class Photo(Shape):
-    """An article's photo: its texts and every rendition (articles/renditions.py), narrowest first."""
+    """An article's or a thread's photo: its texts and every rendition (articles/renditions.py), narrowest first."""
 
     caption = serializers.CharField(allow_blank=True)
     credit = serializers.CharField(allow_blank=True, help_text="Nguồn ảnh, in sau chữ “Ảnh:”.")
@@ -141,7 +195,12 @@ class ArticleSummary(Shape):
     published_at = serializers.DateTimeField()
     modified_at = serializers.DateTimeField(help_text="Lần thay đổi cuối: sửa, xuất bản hoặc cải chính.")
     section = Owner(allow_null=True)
-    bylines = Owner(many=True, help_text="Tác giả, theo thứ tự in.")
+    thread = ThreadRef(allow_null=True, help_text="Dòng sự kiện của bài (nhiều nhất một).")
+    tags = TagRef(many=True, help_text="Các thẻ, theo thứ tự; thẻ đầu là thẻ chính.")
+    bylines = Byline(
+        many=True, help_text="Những người thực hiện, theo thứ tự in: tác giả (viết bài) trước, mỗi người một vai trò."
+    )
+    byline = serializers.CharField(help_text="Dòng tác giả như báo in: “Bài, ảnh: THANH THY”, “Bài: A – Ảnh: B”.")
     photo = Photo(allow_null=True)
 
     @staticmethod
@@ -156,7 +215,10 @@ class ArticleSummary(Shape):
             "published_at": iso(article.published_at),
             "modified_at": iso(article.modified_at),
             "section": Owner.shape(article.section, links) if article.section_id else None,
-            "bylines": [Owner.shape(article.author, links)],
+            "thread": ThreadRef.shape(article.thread, links) if article.thread_id else None,
+            "tags": [TagRef.shape(tag, links) for tag in article.ordered_tags],
+            "bylines": [Byline.shape(credit, links) for credit in article.credits],
+            "byline": article.byline,
             "photo": Photo.shape(article, links),
         }
 
@@ -215,3 +277,73 @@ class SearchPage(ArticlePage):
 
 class OwnerList(serializers.Serializer):
     results = Owner(many=True)
+
+
+class TagOut(TagRef):
+    """A tag readers follow: its page lists its articles."""
+
+    description = serializers.CharField(allow_blank=True, help_text="Mô tả ngắn, văn bản thuần.")
+
+    @staticmethod
+    def shape(tag, links):
+        return {**TagRef.shape(tag, links), "description": tag.description}
+
+
+class TagList(serializers.Serializer):
+    results = TagOut(many=True)
+
+
+class ThreadOut(ThreadRef):
+    """A story thread: its introduction, photo, and the article pinned at its head while readers may see it."""
+
+    intro = serializers.CharField(allow_blank=True, help_text="Lời giới thiệu, văn bản thuần.")
+    photo = Photo(allow_null=True)
+    lead = ArticleSummary(allow_null=True, help_text="Bài dẫn được ghim; null khi không có hoặc chưa xuất bản.")
+
+    @staticmethod
+    def shape(thread, links):
+        lead = thread.visible_lead
+        return {
+            **ThreadRef.shape(thread, links),
+            "intro": thread.intro,
+            "photo": Photo.shape(thread, links),
+            "lead": ArticleSummary.shape(lead, links) if lead else None,
+        }
+
+
+class ThreadList(serializers.Serializer):
+    results = ThreadOut(many=True)
+
+
+class Zone(Shape):
+    """One zone of the front page, as the page shows it, top to bottom."""
+
+    kind = serializers.ChoiceField(
+        choices=[
+            ("breaking", "Tin nóng"),
+            ("lead", "Tin chính"),
+            ("featured", "Tin nổi bật"),
+            ("latest", "Tin mới nhất"),
+            ("section", "Chuyên mục"),
+            ("most_read", "Đọc nhiều"),
+        ]
+    )
+    title = serializers.CharField(help_text="Tiêu đề của vùng: với tin nóng, lời của tin; với chuyên mục, tên của nó.")
+    section = Owner(allow_null=True, help_text="Chuyên mục của vùng; null với các vùng khác.")
+    articles = ArticleSummary(
+        many=True, help_text="Các bài của vùng, theo thứ tự trên trang; tin nóng có thể không có bài."
+    )
+
+    @staticmethod
+    def shape(zone, links):
+        kind, title, section, articles = zone
+        return {
+            "kind": kind,
+            "title": title,
+            "section": Owner.shape(section, links) if section else None,
+            "articles": [ArticleSummary.shape(article, links) for article in articles],
+        }
+
+
+class FrontOut(serializers.Serializer):
+    zones = Zone(many=True)

@@ -4,6 +4,7 @@ query parameters ``filters.py``."""
 
 from urllib.parse import urlencode
 
+from django.db.models import Exists, OuterRef
 from django.http import HttpResponsePermanentRedirect
 from django.utils.cache import patch_vary_headers
 from django.utils.http import http_date
@@ -17,7 +18,7 @@ from articles import search
 from articles.api import errors, filters, pagination, queries, serializers
 from articles.api.errors import NOT_FOUND, Error, Missing
 from articles.links import fixed_url, slug_url
-from articles.models import Article, Author, Section
+from articles.models import Article, Author, Contribution, Section, Tag, TagRedirect, Thread
 from articles.reading import Gone, Moved, article_for_reader
 
 REFUSED = {
@@ -64,7 +65,17 @@ class Index(ApiView):
         responses={200: OpenApiResponse(dict), **REFUSED},
     )
     def get(self, request):
-        names = ("article-list", "section-list", "author-list", "search", "schema", "docs")
+        names = (
+            "article-list",
+            "section-list",
+            "author-list",
+            "tag-list",
+            "thread-list",
+            "front",
+            "search",
+            "schema",
+            "docs",
+        )
         return Response({name: request.build_absolute_uri(fixed_url(f"api:{name}")) for name in names})
 
 
@@ -115,6 +126,7 @@ class ArticleDetail(ApiView):
             return HttpResponsePermanentRedirect(slug_url("api:article-detail", moved.article.slug))
         except Gone as gone:
             return Response(errors.TakenDown.shape(gone.takedown), status=410)
+        queries.with_credits_and_tags([article], owners=True)
         response = Response(serializers.ArticleDetail.shape(article, serializers.Links.of(request)))
         response["Last-Modified"] = http_date(article.modified_at.timestamp())
         return response
@@ -126,20 +138,47 @@ def every_section():
 
 
 def bylined_authors():
-    """The authors whose name is on at least one article readers see; a byline only on drafts is not shown."""
-    return Author.objects.showing_articles().only("name", "slug").order_by("name", "pk")
+    """The people (by their main name) credited on at least one article readers see, in any role and under any of
+    their pen names (what their page lists: `Author.listing`); a credit only on drafts is not shown. Each is looked
+    up in its list's index."""
+    visible = Article.objects.published()
+    person = OuterRef("pk")
+    credited = (
+        Exists(visible.filter(author=person))
+        | Exists(visible.filter(author__pen_name_of=person))
+        | Exists(Contribution.objects.filter(author=person, article__in=visible))
+        | Exists(Contribution.objects.filter(author__pen_name_of=person, article__in=visible))
+    )
+    return Author.objects.filter(credited, pen_name_of=None).only("name", "slug").order_by("name", "pk")
+
+
+def shown_tags():
+    """The tags of at least one article readers see, by name."""
+    return Tag.objects.showing_articles().only("name", "slug", "description").order_by("name", "pk")
+
+
+def shown_threads():
+    """The threads of at least one article readers see, by title."""
+    return Thread.objects.showing_articles().order_by("name", "pk")
 
 
 class OwnerList(ApiView):
-    """Sections or authors (`owners`, a function giving the queryset), all in one response: a few dozen sections, a
-    few hundred bylines."""
+    """Sections, authors, tags or threads (`owners`, a function giving the queryset), all in one response, each as
+    `shape` writes it: a few dozen sections, a few hundred bylines or tags."""
 
     owners = None
+    shape = serializers.Owner
+    prepare = None
 
     @extend_schema(description="Tất cả trong một lần trả lời.", responses={200: serializers.OwnerList, **REFUSED})
     def get(self, request):
         links = serializers.Links.of(request)
-        return Response({"results": [serializers.Owner.shape(owner, links) for owner in self.owners()]})
+        found = list(self.owners())
+        return Response({"results": [self.shape.shape(owner, links) for owner in self.prepared(found)]})
+
+    def prepared(self, owners):
+        """`owners` with what `shape` reads besides their rows (`prepare`: read for them all at once)."""
+        return self.prepare(owners) if self.prepare else owners
 
 
 class OwnerDetail(ApiView):
@@ -147,13 +186,20 @@ class OwnerDetail(ApiView):
 
     owners = None
     missing = None
+    shape = serializers.Owner
+    prepare = None
+    prepared = OwnerList.prepared
 
     @extend_schema(description="Theo đường dẫn (slug).", responses={200: serializers.Owner, **MISSING, **REFUSED})
     def get(self, request, slug):
         owner = self.owners().filter(slug=slug).first()
         if owner is None:
-            raise Missing(self.missing)
-        return Response(serializers.Owner.shape(owner, serializers.Links.of(request)))
+            return self.elsewhere(slug)
+        return Response(self.shape.shape(self.prepared([owner])[0], serializers.Links.of(request)))
+
+    def elsewhere(self, slug):
+        """The answer for a slug none of `owners` has: 404."""
+        raise Missing(self.missing)
 
 
 @extend_schema_view(get=extend_schema(operation_id="sections_list", summary="Các chuyên mục, theo thứ tự của menu"))
@@ -172,10 +218,107 @@ class AuthorList(OwnerList):
     owners = staticmethod(bylined_authors)
 
 
-@extend_schema_view(get=extend_schema(operation_id="authors_detail", summary="Một tác giả"))
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="authors_detail",
+        summary="Một tác giả",
+        description="Một bút danh khác của người này: 301 tới tên chính của họ.",
+        responses={
+            200: serializers.Owner,
+            301: OpenApiResponse(description="Bút danh: Location là địa chỉ của tên chính của người này."),
+            **MISSING,
+            **REFUSED,
+        },
+    )
+)
 class AuthorDetail(OwnerDetail):
     owners = staticmethod(bylined_authors)
     missing = "Không có tác giả này, hoặc tác giả chưa có bài xuất bản."
+
+    def elsewhere(self, slug):
+        pen_name = Author.objects.filter(slug=slug, pen_name_of__isnull=False).select_related("pen_name_of").first()
+        if pen_name is None:
+            return super().elsewhere(slug)
+        return HttpResponsePermanentRedirect(slug_url("api:author-detail", pen_name.person.slug))
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="tags_list",
+        summary="Các thẻ có bài đã xuất bản, theo tên",
+        responses={200: serializers.TagList, **REFUSED},
+    )
+)
+class TagList(OwnerList):
+    owners = staticmethod(shown_tags)
+    shape = serializers.TagOut
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="tags_detail",
+        summary="Một thẻ",
+        description="Đường dẫn cũ của một thẻ đã gộp vào thẻ khác: 301 tới thẻ được giữ.",
+        responses={
+            200: serializers.TagOut,
+            301: OpenApiResponse(description="Thẻ đã được gộp: Location là địa chỉ của thẻ được giữ."),
+            **MISSING,
+            **REFUSED,
+        },
+    )
+)
+class TagDetail(OwnerDetail):
+    owners = staticmethod(shown_tags)
+    shape = serializers.TagOut
+    missing = "Không có thẻ này, hoặc thẻ chưa có bài xuất bản."
+
+    def elsewhere(self, slug):
+        moved = TagRedirect.objects.filter(slug=slug).select_related("tag").first()
+        if moved is None:
+            return super().elsewhere(slug)
+        return HttpResponsePermanentRedirect(slug_url("api:tag-detail", moved.tag.slug))
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="threads_list",
+        summary="Các dòng sự kiện có bài đã xuất bản, theo tiêu đề",
+        responses={200: serializers.ThreadList, **REFUSED},
+    )
+)
+class ThreadList(OwnerList):
+    owners = staticmethod(shown_threads)
+    shape = serializers.ThreadOut
+    prepare = staticmethod(queries.with_visible_leads)
+
+
+@extend_schema_view(
+    get=extend_schema(
+        operation_id="threads_detail",
+        summary="Một dòng sự kiện",
+        responses={200: serializers.ThreadOut, **MISSING, **REFUSED},
+    )
+)
+class ThreadDetail(OwnerDetail):
+    owners = staticmethod(shown_threads)
+    shape = serializers.ThreadOut
+    prepare = staticmethod(queries.with_visible_leads)
+    missing = "Không có dòng sự kiện này, hoặc dòng sự kiện chưa có bài xuất bản."
+
+
+class Front(ApiView):
+    @extend_schema(
+        operation_id="front",
+        summary="Trang nhất, từng vùng từ trên xuống",
+        description=(
+            "Như trang nhất của báo: tin nóng (khi còn hiệu lực), tin chính, tin nổi bật, tin mới nhất, từng chuyên "
+            "mục, đọc nhiều; mỗi bài một lần. Vùng không có bài thì không có trong danh sách."
+        ),
+        responses={200: serializers.FrontOut, **REFUSED},
+    )
+    def get(self, request):
+        links = serializers.Links.of(request)
+        return Response({"zones": [serializers.Zone.shape(zone, links) for zone in queries.front_zones()]})
 
 
 class Search(ApiView):
@@ -193,7 +336,7 @@ class Search(ApiView):
         results = Article.objects.published().summaries().search(query)
         links = serializers.Links.of(request)
         number, size = self.params["page"], pagination.PAGE_SIZE
-        found = results[(number - 1) * size : number * size]
+        found = queries.with_credits_and_tags(list(results[(number - 1) * size : number * size]))
         return Response(
             {
                 "query": query,

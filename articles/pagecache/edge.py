@@ -96,8 +96,19 @@ def _thread_page(context):
     return [thread_key(context["thread"].pk), *_cards([lead] if lead else []), *_cards(context["articles"])]
 
 
-def _api_articles(data):
-    return [article_key(item["id"]) for item in data["results"]]
+def _api_summaries(summaries):
+    """An API answer's articles, and the tags and threads they name."""
+    keys = []
+    for item in summaries:
+        keys += [article_key(item["id"]), *(tag_key(tag["id"]) for tag in item["tags"])]
+        keys += [thread_key(item["thread"]["id"])] if item["thread"] else []
+    return keys
+
+
+def _api_threads(threads):
+    return [
+        key for thread in threads for key in (thread_key(thread["id"]), *_api_summaries(filter(None, [thread["lead"]])))
+    ]
 
 
 # What each cached view's response shows: from its template context (`context_data`), the API's from the data it
@@ -131,12 +142,19 @@ LABELS = {
     # The API (articles/api/): lists of articles of any filter are purged as the site's list is; its authors are those
     # with a visible article, a set any publication or take-down may change; sections change only with a section.
     "api:index": lambda r: [],
-    "api:article-list": lambda r: [LISTS, *_api_articles(r.data)],
-    "api:article-detail": lambda r: [article_key(r.data["id"])],
+    "api:article-list": lambda r: [LISTS, *_api_summaries(r.data["results"])],
+    "api:article-detail": lambda r: _api_summaries([r.data]),
     "api:section-list": lambda r: [],
     "api:section-detail": lambda r: [],
     "api:author-list": lambda r: [LISTS],
     "api:author-detail": lambda r: [LISTS],
+    # Tags and threads: each with its own key and its articles'; their lists are those with a visible article, a set
+    # any publication or take-down may change. The front page's answer: as the page.
+    "api:tag-list": lambda r: [LISTS, *(tag_key(tag["id"]) for tag in r.data["results"])],
+    "api:tag-detail": lambda r: [tag_key(r.data["id"])],
+    "api:thread-list": lambda r: [LISTS, *_api_threads(r.data["results"])],
+    "api:thread-detail": lambda r: _api_threads([r.data]),
+    "api:front": lambda r: [FRONT, *_api_summaries(a for zone in r.data["zones"] for a in zone["articles"])],
     "api:schema": lambda r: [],
     "api:docs": lambda r: [],
 }

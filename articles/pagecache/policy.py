@@ -55,6 +55,11 @@ CACHED_VIEWS = {
     "api:section-detail": set(),
     "api:author-list": set(),
     "api:author-detail": set(),
+    "api:tag-list": set(),
+    "api:tag-detail": set(),
+    "api:thread-list": set(),
+    "api:thread-detail": set(),
+    "api:front": set(),
     "api:schema": set(),
     # The page only: its script (?script) holds a CSRF token for Swagger UI's "try it out", so it is per reader.
     "api:docs": set(),
