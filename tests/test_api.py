@@ -28,7 +28,6 @@ from articles.models import (
     PreviewLink,
 )
 from tests.factories import make_article, make_author, make_section, make_tag, make_thread, uploaded_image
-from tests.test_api_tags import reader_pages_of_tags_and_threads  # noqa: F401 (autouse)
 
 pytestmark = pytest.mark.django_db
 

@@ -21,7 +21,6 @@ from articles.api.pagination import Cursor
 from articles.models import Article, ArticleTag, Contribution, Pick
 from newsroom.middleware import with_page_cache
 from tests.factories import make_article, make_author, make_section, make_tag, make_thread
-from tests.test_api_tags import reader_pages_of_tags_and_threads  # noqa: F401 (autouse)
 
 pytestmark = pytest.mark.django_db
 

@@ -17,7 +17,6 @@ from schemathesis.specs.openapi.checks import positive_data_acceptance
 from articles.models import ArticleTag, Contribution, TagRedirect
 from newsroom.middleware import with_page_cache
 from tests.factories import make_article, make_author, make_section, make_tag, make_thread, uploaded_image
-from tests.test_api_tags import reader_pages_of_tags_and_threads  # noqa: F401 (autouse)
 
 pytestmark = pytest.mark.django_db
 

@@ -221,8 +221,9 @@ def touched(changes, using=DEFAULT_DB_ALIAS):
             if updated:
                 return {ALL}  # what it linked before is unknown
             # The article's page and cards (its tags, its byline), the feeds' items; the tag's lists and whether its
-            # page is in the sitemap, or the person's lists.
-            reach.keys |= {article_key(instance.article_id), FEEDS}
+            # page is in the sitemap, or the person's lists; and the API's lists of tags and authors (labelled
+            # `lists`), which a tag or person with a first visible article joins.
+            reach.keys |= {article_key(instance.article_id), FEEDS, LISTS}
             if isinstance(instance, ArticleTag):
                 reach.keys |= {tag_key(instance.tag_id), SITEMAPS}
             else:
