@@ -3,7 +3,7 @@
 API:
 
 * ``index_columns(headline, lead, body)`` -> ``(search_headline, search_text)``: what ``Article`` stores in its
-  two search columns. ``Article.fill_search_columns()`` calls it from ``save()``; bulk writers (``seed_demo``)
+  two search columns. ``Article.fill_text_columns()`` calls it from ``save()``; bulk writers (``seed_demo``)
   call that same method; ``loaddata`` (which skips ``save()``) by ``Article.fill_derived_after_raw_save``.
 * ``clean_query(raw)``: the query as it may be shown back to the reader (length-capped, no control characters).
 * ``query_words(raw)``: the words a query searches for (at most ``MAX_WORDS``), folded like the index.
