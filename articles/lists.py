@@ -21,7 +21,8 @@ def with_credits(cards):
     contributions = Contribution.objects.select_related("author__pen_name_of").only(
         "article_id", "role", "author__name", "author__slug", "author__pen_name_of__slug"
     )
-    prefetch_related_objects(cards, Prefetch("contributions", queryset=contributions))
+    # A new article's preview has no row yet, hence no contributions (Article.credits).
+    prefetch_related_objects([card for card in cards if card.pk], Prefetch("contributions", queryset=contributions))
     return cards
 
 

@@ -21,7 +21,6 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
 from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Max, OuterRef, Q
 from django.db.models.functions import Coalesce, Greatest
-from django.db.models.lookups import In
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -231,13 +230,12 @@ class Author(ArticleOwner):
         """Every article the person (`pk`, their main name) made, under any of their pen names, in any role: as its
         author (first writer) or as a contributor."""
         names = Author.objects.filter(Q(pk=pk) | Q(pen_name_of=pk)).values("pk")
-        # One set of ids, not "author or contributor": with an OR, the lists read every article's row to test its
-        # author. And "id + 0" (as search does): given the set as ids, SQLite looks every one of them up and sorts
-        # them all for each page; so it walks the list's index in order and stops at the page, testing each id
-        # against the set (docs/PERFORMANCE.md, "Author pages").
-        made = Article.objects.filter(author__in=names).values("pk").order_by()
-        made = made.union(Contribution.objects.filter(author__in=names).values("article_id").order_by())
-        return Q(In(F("id") + 0, made))
+        # Two tests of each entry as the list walks `article_visible_idx` newest first and stops at the page (the
+        # index holds the author for this): its author is one of the names, or its id one they contributed to. Not
+        # one set of ids (a UNION): then PostgreSQL reads every article and SQLite every id of the set, and both sort
+        # them all, for each page (docs/PERFORMANCE.md, "Author pages").
+        contributed = Contribution.objects.filter(author__in=names).values("article_id")
+        return Q(author__in=names) | Q(pk__in=contributed)
 
     @property
     def person(self):
@@ -679,8 +677,9 @@ class Article(models.Model):
         indexes = [
             # The public lists, all articles or one section's, author's or thread's: each index holds every column the
             # visibility rule, the order and the filter read, so paging deep reads index entries only
-            # (articles/pagination.py); search reads the first one newest first.
-            models.Index(fields=VISIBLE_ORDER, name="article_visible_idx"),
+            # (articles/pagination.py); search reads the first one newest first. It holds the author too: a person's
+            # list walks it testing the author and the id (Author.listing).
+            models.Index(fields=[*VISIBLE_ORDER, "author"], name="article_visible_idx"),
             models.Index(fields=["section", *VISIBLE_ORDER], name="article_section_visible_idx"),
             models.Index(fields=["author", *VISIBLE_ORDER], name="article_author_visible_idx"),
             models.Index(fields=["thread", *VISIBLE_ORDER], name="article_thread_visible_idx"),
@@ -765,6 +764,8 @@ class Article(models.Model):
         """Who made the article, in order, as (Author, role): its author as first writer, then its contributions
         (loaded with their authors by whoever prints many: ``contributions`` prefetched)."""
         first = [(self.author, Contribution.Role.WRITER)] if self.author_id else []
+        if self.pk is None:  # a new article's preview: no contributions yet
+            return first
         return [*first, *((c.author, c.role) for c in self.contributions.all())]
 
     @property

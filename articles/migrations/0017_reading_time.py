@@ -1,5 +1,5 @@
 # The reading time each card and article page prints, derived from the text on every save (Article.fill_text_columns);
-# existing articles get theirs here.
+# existing articles get theirs here. And the author in the lists' main index, for a person's list (Author.listing).
 
 from django.db import migrations, models
 
@@ -36,4 +36,11 @@ class Migration(migrations.Migration):
             field=models.PositiveSmallIntegerField(default=1, editable=False, verbose_name="thời gian đọc (phút)"),
         ),
         migrations.RunPython(fill_reading_time, migrations.RunPython.noop, elidable=True),
+        migrations.RemoveIndex(model_name="article", name="article_visible_idx"),
+        migrations.AddIndex(
+            model_name="article",
+            index=models.Index(
+                fields=["status", "-published_at", "-id", "unpublish_at", "author"], name="article_visible_idx"
+            ),
+        ),
     ]
