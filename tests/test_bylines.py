@@ -300,3 +300,20 @@ def test_a_changed_byline_replaces_the_contributions_and_an_unchanged_file_keeps
 def test_a_byline_without_a_writer_or_not_a_byline_is_refused_in_vietnamese(line, message):
     with pytest.raises(ImportFileError, match=message):
         parse(seed_with_byline(line).encode())
+
+
+def test_a_credit_added_or_removed_shows_at_once_on_the_cached_pages(client, django_assert_num_queries):
+    """The article page and the photographer's page, served from the page cache, follow a contribution's write."""
+    article = make_article(author=make_author("THANH THY"))
+    photographer = make_author("MINH HUYỀN")
+    for url in (article.get_absolute_url(), photographer.get_absolute_url()):
+        client.get(url)
+        with django_assert_num_queries(0):
+            assert client.get(url).status_code == 200
+    contribution = credit(article, photographer, PHOTO)
+    assert page_text(byline_paragraph(client.get(article.get_absolute_url()).content.decode())) == (
+        "Bài: THANH THY – Ảnh: MINH HUYỀN"
+    )
+    assert headlines(client.get(photographer.get_absolute_url())) == [article.headline]
+    contribution.delete()
+    assert headlines(client.get(photographer.get_absolute_url())) == []
