@@ -11,16 +11,47 @@ from django.conf import settings
 from django.contrib.syndication.views import Feed
 from django.shortcuts import get_object_or_404
 from django.urls import reverse
-from django.utils.feedgenerator import Atom1Feed, Enclosure
+from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 
+from articles.lists import with_credits
 from articles.models import Article, Correction, Section, Tag, Thread
 from articles.views import Merged, tag_at, to_merged
+
+DUBLIN_CORE = "http://purl.org/dc/elements/1.1/"
+
+
+class CreditedRss(Rss201rev2Feed):
+    """RSS with every person credited (``Article.credited``): a ``dc:creator`` per writer, as feed readers show an
+    item's authors (RSS's own ``author`` is an e-mail address), and a ``dc:contributor`` per other role."""
+
+    def rss_attributes(self):
+        return {**super().rss_attributes(), "xmlns:dc": DUBLIN_CORE}
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for element, people in (("dc:creator", item["writers"]), ("dc:contributor", item["contributors"])):
+            for name, _ in people:
+                handler.addQuickElement(element, name)
+
+
+class CreditedAtom(Atom1Feed):
+    """Atom with an ``author`` per writer and a ``contributor`` per other role, each with their page's URL."""
+
+    def add_item_elements(self, handler, item):
+        super().add_item_elements(handler, item)
+        for element, people in (("author", item["writers"]), ("contributor", item["contributors"])):
+            for name, link in people:
+                handler.startElement(element, {})
+                handler.addQuickElement("name", name)
+                handler.addQuickElement("uri", link)
+                handler.endElement(element)
 
 
 class LatestFeed(Feed):
     """The whole site; `OwnerFeed` passes a section, tag or thread (`owner`) to every method below."""
 
+    feed_type = CreditedRss
     language = "vi"
     # Whether readers take this format's titles for HTML (RSS) or for text (Atom).
     titles_are_html = True
@@ -51,13 +82,14 @@ class LatestFeed(Feed):
         articles = Article.objects.published()
         if owner:
             articles = articles.filter(type(owner).listing(owner.pk))
-        return articles.select_related("author", "section")[:20]
+        return with_credits(list(articles.select_related("author__pen_name_of", "section")[:20]))
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)
-        # Django makes item links absolute but passes author links and enclosure URLs through as given.
+        # Django makes item links absolute but passes credits' links and enclosure URLs through as given.
         for item in feed.items:
-            item["author_link"] = request.build_absolute_uri(item["author_link"])
+            for people in ("writers", "contributors"):
+                item[people] = [(name, request.build_absolute_uri(link)) for name, link in item[people]]
             item["enclosures"] = [
                 Enclosure(request.build_absolute_uri(enclosure.url), enclosure.length, enclosure.mime_type)
                 for enclosure in item["enclosures"]
@@ -77,11 +109,13 @@ class LatestFeed(Feed):
     def item_updateddate(self, article):
         return article.modified_at
 
-    def item_author_name(self, article):
-        return article.author.name
-
-    def item_author_link(self, article):
-        return article.author.get_absolute_url()
+    def item_extra_kwargs(self, article):
+        # Each person under the name the byline prints, linking to the person's page (Author.person).
+        writers, contributors = article.credited
+        return {
+            people: [(author.name, author.person.get_absolute_url()) for author in credited]
+            for people, credited in (("writers", writers), ("contributors", contributors))
+        }
 
     def item_categories(self, article):
         return [article.section.name] if article.section else []
@@ -93,7 +127,7 @@ class LatestFeed(Feed):
 
 
 class AtomFeed:
-    feed_type = Atom1Feed
+    feed_type = CreditedAtom
     titles_are_html = False
 
 

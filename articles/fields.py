@@ -42,7 +42,7 @@ FORM = tuple(name for _, names in GROUPS for name in names)
 
 PUBLISHING = ("status", "published_at", "unpublish_at")
 
-CARD = ("headline", "slug", "published_at", "lead", "author", "image", "image_renditions")
+CARD = ("headline", "slug", "published_at", "lead", "author", "image", "image_renditions", "reading_time")
 # A card, and what an app needs besides to show it: the section, the photo's texts (and, to sync it, the times of its
 # last change: models.CHANGE_TIMES, which ArticleQuerySet.summaries() loads too).
 SUMMARY = (*CARD, "section", "image_caption", "image_credit", "image_alt")
@@ -52,8 +52,8 @@ SUMMARY = (*CARD, "section", "image_caption", "image_credit", "image_alt")
 # article itself is shown.
 PLACEMENT = ("status", "published_at", "unpublish_at", "section", "author", "thread")
 
-# What articles/renditions.py made of the photo, and search's folded words (articles/search.py).
-DERIVED = ("image_renditions", "search_headline", "search_text")
+# What articles/renditions.py made of the photo, search's folded words (articles/search.py) and the reading time.
+DERIVED = ("image_renditions", "search_headline", "search_text", "reading_time")
 # Who created and last changed the article, and when: shown read-only in the admin's "Lưu vết" group.
 AUDIT = (("created_by", "created_at"), ("updated_by", "updated_at"))
 # Where a draft is in the desk workflow: its stage, since when, who first opened it there (articles/workflow.py).

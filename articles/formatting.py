@@ -8,9 +8,14 @@ read times in ISO 8601 with the offset (``iso``): ``<time datetime>``, Open Grap
 """
 
 import functools
+import math
+import re
+from typing import NamedTuple
 
 from django.core.exceptions import ValidationError
 from django.utils import timezone
+
+from articles.text import fold
 
 DATE = "%d/%m/%Y"
 TIME = "%H:%M"
@@ -88,21 +93,85 @@ BYLINE_LABELS = {
     "translation": "dịch",
     "production": "thực hiện",
 }
+# How a byline's parts are written apart: the paper's en dash; an importer also meets a hyphen or an em dash.
+BYLINE_DASHES = re.compile(r"\s+[–—-]\s+")
 
 
-def byline(credits):
-    """An article's credits printed the paper's way: `credits` is [(name, role)] in the article's order.
+def byline_parts(credits):
+    """An article's credits grouped the way the paper prints them: [(label, [who, …])], from `credits`, [(who, role)]
+    in the article's order (`who` a name or an Author: anything printed by its ``str``).
 
-    Only writers: their names, comma-joined ("THANH THY"; "A, B"). Otherwise each role names its people, roles with
-    the same people share one label ("Bài, ảnh: THANH THY"), and the parts are joined by a dash ("Bài: A – Ảnh: B")."""
-    people = {}  # role → names, in the article's order
-    for name, role in credits:
+    Only writers: one part without a label, [("", [A, B])]. Otherwise each role names its people, roles with the same
+    people share one label: [("Bài, ảnh", [X])]; [("Bài", [A]), ("Ảnh", [B])]."""
+    people = {}  # role → who, in the article's order
+    for who, role in credits:
         names = people.setdefault(role, [])
-        if name not in names:
-            names.append(name)
+        if who not in names:
+            names.append(who)
     if people.keys() <= {"writer"}:
-        return ", ".join(people.get("writer", []))
+        return [("", people["writer"])] if people else []
     parts = {}  # the same people → their roles
     for role in sorted(people, key=list(BYLINE_LABELS).index):
         parts.setdefault(tuple(people[role]), []).append(BYLINE_LABELS[role])
-    return " – ".join(f"{', '.join(labels).capitalize()}: {', '.join(names)}" for names, labels in parts.items())
+    return [(", ".join(labels).capitalize(), list(names)) for names, labels in parts.items()]
+
+
+def byline(credits):
+    """The credits (as for `byline_parts`) as the paper prints them, in text: "THANH THY"; "A, B" (only writers);
+    "Bài, ảnh: THANH THY"; "Bài: A – Ảnh: B"."""
+    return " – ".join(
+        f"{label}: {names}" if label else names
+        for label, names in ((label, ", ".join(map(str, people))) for label, people in byline_parts(credits))
+    )
+
+
+class Credited(NamedTuple):
+    """Who an article credits as its authors (its writers) and as contributors (every other role), each once, in the
+    article's order: what feeds (RSS ``dc:creator``/``dc:contributor``, Atom ``author``/``contributor``), JSON-LD and
+    Open Graph say alike."""
+
+    writers: list
+    contributors: list
+
+
+def credited(credits):
+    """`credits`, [(who, role)] in order, as `Credited`; a writer who also took the photos is a writer only."""
+    writers = list(dict.fromkeys(who for who, role in credits if role == "writer"))
+    others = dict.fromkeys(who for who, role in credits if role != "writer" and who not in writers)
+    return Credited(writers, list(others))
+
+
+def read_byline(text):
+    """A byline as the paper prints it (`byline`) read back: [(name, role)] in its order, or None when `text` is not
+    one: a label it does not know, or a name not in capitals as the paper prints names ("Theo báo Nhân Dân")."""
+    roles = {fold(label): role for role, label in BYLINE_LABELS.items()}
+    parts = BYLINE_DASHES.split(" ".join(text.split()))
+    credits = []
+    for part in parts:
+        labels, _, names = part.rpartition(":")
+        if not labels and len(parts) > 1:
+            return None  # "A – Ảnh: B": only a byline of writers alone goes without a label
+        part_roles = [roles.get(fold(label).strip()) for label in labels.split(",")] if labels else ["writer"]
+        names = [name.strip() for name in names.split(",")]
+        if None in part_roles or not all(name and name == name.upper() != name.lower() for name in names):
+            return None
+        credits += [(name, role) for role in part_roles for name in names]
+    return credits
+
+
+# How fast people read, in syllables per minute: Vietnamese writes each syllable apart, so the words between spaces of
+# a text are its syllables. No published measurement of Vietnamese adults' reading speed was found; this is the mean
+# the International Reading Speed Texts measured, in syllables, over 17 languages read aloud (Trauzettel-Klosinski S,
+# Dietz K, IReST Study Group, "Standardized Assessment of Reading Performance: The New International Reading Speed
+# Texts IReST", Invest Ophthalmol Vis Sci 2012;53(9):5452-61, doi:10.1167/iovs.11-8284). docs/ARCHITECTURE.md says why.
+READING_RATE = 370
+
+
+def reading_minutes(text):
+    """How many minutes `text` takes to read at READING_RATE, rounded up, at least 1."""
+    return max(1, math.ceil(len(text.split()) / READING_RATE))
+
+
+def reading_time(minutes):
+    """Reading time as the paper prints it: "4 phút đọc"."""
+    return f"{minutes} phút đọc"

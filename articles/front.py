@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 
-from articles import most_read, queries
+from articles import lists, most_read, queries
 from articles.models import Article, Pick
 
 
@@ -131,6 +131,8 @@ def assemble(arrangement=None, now=None):
         return [finish(rows[pk]) for pk in ids]
 
     lead, *featured = top
+    if lead in cards:
+        lists.with_credits([cards[lead]])  # the lead prints its byline
     return Front(
         breaking=arrangement.breaking_text if arrangement and arrangement.breaking_shown(now) else "",
         breaking_article=finish(rows[breaking_id]) if breaking_id in rows else None,

@@ -10,8 +10,10 @@ The format, block by block (blocks are separated by blank lines; a line of only 
    credit loses "Ảnh:" and its final period (templates print "Ảnh: " + credit). A block there that would not fit
    the caption (500) and credit (200) fields is a body paragraph, not a photo line;
 5. body paragraphs (at least one), each stored as ``<p>…</p>``, joined by "\\n";
-6. the byline: the LAST block before the boilerplate, one line of at most 60 characters whose letters are all
-   capitals (``THANH THY``). Capital lines earlier in the text are ordinary paragraphs;
+6. the byline: the LAST block before the boilerplate, one line of at most 120 characters, written as the paper prints
+   bylines (``formatting.read_byline``): names in capitals, alone (``THANH THY``, ``A, B``: writers) or after role
+   labels (``Bài, ảnh: THANH THY``, ``Bài: A – Ảnh: B``). The first writer is the article's author, the rest its
+   contributions. Capital lines earlier in the text are ordinary paragraphs;
 7. boilerplate at the end (``Chia sẻ bài viết``, lines of spaces or no-break spaces), dropped.
 
 Text is normalised before anything else: byte-order mark dropped, then ``articles.text.clean_text`` (the rule every
@@ -50,9 +52,9 @@ from django.core.exceptions import ValidationError
 from django.core.files import File
 from django.db import DatabaseError, transaction
 
-from articles.formatting import validate_newspaper_date
+from articles.formatting import read_byline, validate_newspaper_date
 from articles.images import IMAGE_EXTENSIONS, validate_image
-from articles.models import Article, Author, Section
+from articles.models import Article, Author, Contribution, Section
 from articles.renditions import validate_renderable
 from articles.text import clean_text, fold
 
@@ -75,7 +77,7 @@ __all__ = [
 
 MAX_FILE_BYTES = 1024 * 1024
 SOURCE_TZ = ZoneInfo("Asia/Ho_Chi_Minh")
-MAX_BYLINE_CHARS = 60
+MAX_BYLINE_CHARS = 120
 # Compared folded (accents and case ignored), only at the very end of a file.
 BOILERPLATE = frozenset({"chia se bai viet", "chia se"})
 
@@ -112,6 +114,7 @@ class ParsedArticle:
     image_credit: str
     body: str
     byline: str
+    credits: tuple[tuple[str, str], ...]  # (name, role) as the byline reads (formatting.read_byline), in its order
     checksum: str
 
 
@@ -187,9 +190,11 @@ def _parse_date(line: str, number: int) -> datetime:
     return moment
 
 
-def _is_byline(block: _Block) -> bool:
-    text = block.text
-    return block.lines == 1 and len(text) <= MAX_BYLINE_CHARS and text == text.upper() and text != text.lower()
+def _credits(block: _Block):
+    """The credits the byline ``block`` names, or None when it is not a byline."""
+    if block.lines != 1 or len(block.text) > MAX_BYLINE_CHARS:
+        return None
+    return read_byline(block.text)
 
 
 def _photo_line(block: _Block):
@@ -228,9 +233,16 @@ def parse(data: bytes) -> ParsedArticle:
     if not rest:
         raise ImportFileError("thiếu sapo, nội dung và dòng tác giả sau tiêu đề.", headline.line + headline.lines)
     *content, byline = rest
-    if not _is_byline(byline):
+    credits = _credits(byline)
+    if credits is None:
         raise ImportFileError(
-            "không thấy dòng tác giả ở cuối bài (một dòng ngắn viết hoa, ví dụ «THANH THY»).", byline.line
+            "không thấy dòng tác giả ở cuối bài (một dòng ngắn, tên viết hoa, ví dụ «THANH THY» hoặc "
+            "«Bài, ảnh: THANH THY»).",
+            byline.line,
+        )
+    if not any(role == Contribution.Role.WRITER for _, role in credits):
+        raise ImportFileError(
+            f"dòng tác giả «{byline.text}» không có người viết bài (cần «Bài: …» hoặc chỉ tên người viết).", byline.line
         )
     if not content:
         raise ImportFileError("thiếu sapo và nội dung: sau tiêu đề là ngay dòng tác giả.", byline.line)
@@ -250,6 +262,7 @@ def parse(data: bytes) -> ParsedArticle:
         image_credit=credit,
         body="\n".join(f"<p>{html.escape(p.text, quote=False)}</p>" for p in paragraphs),
         byline=byline.text,
+        credits=tuple(credits),
         checksum=hashlib.sha256(text.encode()).hexdigest(),
     )
 
@@ -449,7 +462,16 @@ def _same_image(field_file, image: ImageData) -> bool:
         return False
 
 
-def _changes(article: Article, parsed: ParsedArticle, publish: bool, section: Section | None) -> dict:
+def _people(parsed: ParsedArticle):
+    """(the author, [(Author, role)] of the contributions) the byline names: its first writer is the article's
+    author, every other credit a contribution; one Author per name (saved or not yet), so "Bài, ảnh: X" is X twice."""
+    authors = {}
+    credits = [(authors.setdefault(name, match_author(name)), role) for name, role in parsed.credits]
+    first = next(i for i, (_, role) in enumerate(credits) if role == Contribution.Role.WRITER)
+    return credits[first][0], credits[:first] + credits[first + 1 :]
+
+
+def _changes(article: Article, parsed: ParsedArticle, author: Author, publish: bool, section: Section | None) -> dict:
     """The fields this import would set that differ from ``article`` now (an empty dict: nothing to write)."""
     wanted = {}
     if article.pk is None or article.source_checksum != parsed.checksum:
@@ -461,7 +483,7 @@ def _changes(article: Article, parsed: ParsedArticle, publish: bool, section: Se
             image_credit=parsed.image_credit,
             published_at=parsed.published_at,
             source_checksum=parsed.checksum,
-            author=match_author(parsed.byline),
+            author=author,
         )
     if publish:
         wanted.update(status=Article.Status.PUBLISHED, published_at=parsed.published_at)
@@ -476,16 +498,23 @@ def _changes(article: Article, parsed: ParsedArticle, publish: bool, section: Se
     return {name: value for name, value in wanted.items() if differs(name, value)}
 
 
-def _save(article: Article, image: ImageData | None) -> None:
+def _save(article: Article, image: ImageData | None, contributions) -> None:
+    """Write `article` (and its new authors), its photo, and, unless None, its `contributions` [(Author, role)]
+    instead of those it had."""
     stored_before = article.image.name
     try:
         with transaction.atomic():
-            if article.author.pk is None:
-                article.author.save()
+            for author in [article.author, *(author for author, _ in contributions or ())]:
+                if author.pk is None:  # a new name: the same instance each time the byline names it
+                    author.save()
             if image is not None:
                 # Assigning reads the dimensions with Pillow, so this comes only after validate_image (read_image).
                 article.image = File(io.BytesIO(image.data), name=f"anh.{image.extension}")
             article.save()
+            if contributions is not None:
+                article.contributions.all().delete()
+                for position, (author, role) in enumerate(contributions):
+                    article.contributions.create(author=author, role=role, position=position)
     except BaseException:
         # The database rolled back; the photo file written during save() would be an orphan.
         if image is not None and article.image.name and article.image.name != stored_before:
@@ -509,7 +538,8 @@ def import_source(
             raise ImportFileError(f"tên tệp phải có từ 1 đến {_KEY_LIMIT} ký tự (không kể «.txt»).")
         parsed = parse(source.read())
         article = Article.objects.filter(source_key=source.key).first() or Article(source_key=source.key)
-        changes = _changes(article, parsed, publish, section)
+        author, contributions = _people(parsed)
+        changes = _changes(article, parsed, author, publish, section)
         new_image = image is not None and not _same_image(article.image, image)
         if article.pk is not None and not changes and not new_image:
             return Result(source, Outcome.UNCHANGED, article)
@@ -517,7 +547,8 @@ def import_source(
         for name, value in changes.items():
             setattr(article, name, value)  # in memory only, until _save (so a dry run can report the headline)
         if not dry_run:
-            _save(article, image if new_image else None)
+            # The byline's other credits come from the text, as the author does: rewritten when the text changed.
+            _save(article, image if new_image else None, contributions if "source_checksum" in changes else None)
         return Result(source, outcome, article)
     except ImportFileError as exc:
         return Result(source, Outcome.FAILED, error=exc)

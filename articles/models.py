@@ -30,7 +30,7 @@ from articles.formatting import validate_newspaper_date
 from articles.images import ImageField
 from articles.links import slug_url
 from articles.renditions import Photo, make_renditions, validate_renderable
-from articles.sanitize import clean_body, clean_note
+from articles.sanitize import clean_body, clean_note, html_to_text
 from articles.text import clean_text, fold, slugify, unique_slug, validate_slug
 
 
@@ -230,10 +230,12 @@ class Author(ArticleOwner):
         """Every article the person (`pk`, their main name) made, under any of their pen names, in any role: as its
         author (first writer) or as a contributor."""
         names = Author.objects.filter(Q(pk=pk) | Q(pen_name_of=pk)).values("pk")
-        # One set of ids, not "author or contributor": with an OR, SQLite reads the rows of both sides and sorts them;
-        # the set lets the lists walk their index in order, as for every other list.
-        made = Article.objects.filter(author__in=names).values("pk").order_by()
-        return Q(pk__in=made.union(Contribution.objects.filter(author__in=names).values("article_id").order_by()))
+        # Two tests of each entry as the list walks `article_visible_idx` newest first and stops at the page (the
+        # index holds the author for this): its author is one of the names, or its id one they contributed to. Not
+        # one set of ids (a UNION): then PostgreSQL reads every article and SQLite every id of the set, and both sort
+        # them all, for each page (docs/PERFORMANCE.md, "Author pages").
+        contributed = Contribution.objects.filter(author__in=names).values("article_id")
+        return Q(author__in=names) | Q(pk__in=contributed)
 
     @property
     def person(self):
@@ -499,7 +501,7 @@ class ArticleQuerySet(PublicQuerySet):
     def for_reading(self):
         """An article as its own page shows it: with its author and section, without the search columns (the size of
         the body again, and read only by the search index)."""
-        return self.select_related("author", "section").defer("search_headline", "search_text")
+        return self.select_related("author__pen_name_of", "section").defer("search_headline", "search_text")
 
     def after(self, published_at, pk):
         """The articles after the one published at `published_at` with id `pk` in the lists' order (newest first):
@@ -516,7 +518,10 @@ class ArticleQuerySet(PublicQuerySet):
     def cards(self):
         """What a list prints of each article (its card) and nothing more: a list loads 20 rows, and the body, the
         search text and the bookkeeping columns are most of each row's bytes and conversions."""
-        return self.select_related("author").only(*fields.CARD, "author__name", "author__slug")
+        # A byline links each name to the person's page (`Author.person`): a pen name's main name comes along.
+        return self.select_related("author__pen_name_of").only(
+            *fields.CARD, "author__name", "author__slug", "author__pen_name_of__slug"
+        )
 
     def summaries(self):
         """What the API lists of each article (its summary, ``fields.SUMMARY``), with its author (and the person behind
@@ -635,6 +640,9 @@ class Article(models.Model):
     # Folded words for search (articles/search.py), refreshed on every save; the database indexes them.
     search_headline = models.TextField(default="", editable=False)
     search_text = models.TextField(default="", editable=False)
+    # Minutes to read headline, lead and body (formatting.reading_minutes), refreshed on every save: cards print it
+    # without loading the body.
+    reading_time = models.PositiveSmallIntegerField("thời gian đọc (phút)", default=1, editable=False)
     created_at = models.DateTimeField("tạo lúc", auto_now_add=True)
     updated_at = models.DateTimeField("cập nhật lúc", auto_now=True)
     created_by = models.ForeignKey(
@@ -696,8 +704,9 @@ class Article(models.Model):
         indexes = [
             # The public lists, all articles or one section's, author's or thread's: each index holds every column the
             # visibility rule, the order and the filter read, so paging deep reads index entries only
-            # (articles/pagination.py); search reads the first one newest first.
-            models.Index(fields=VISIBLE_ORDER, name="article_visible_idx"),
+            # (articles/pagination.py); search reads the first one newest first. It holds the author too: a person's
+            # list walks it testing the author and the id (Author.listing).
+            models.Index(fields=[*VISIBLE_ORDER, "author"], name="article_visible_idx"),
             models.Index(fields=["section", *VISIBLE_ORDER], name="article_section_visible_idx"),
             models.Index(fields=["author", *VISIBLE_ORDER], name="article_author_visible_idx"),
             models.Index(fields=["thread", *VISIBLE_ORDER], name="article_thread_visible_idx"),
@@ -736,7 +745,7 @@ class Article(models.Model):
         self.body = clean_body(self.body)
         # Another article's old URL is never taken over: its 301 would be lost (the form refuses it, in `clean`).
         fill_slug(self, self.headline, held=lambda slug: self.moved_from(slug) is not None)
-        self.fill_search_columns()
+        self.fill_text_columns()
         if kwargs.get("update_fields") is None:
             self.refresh_renditions()
         loaded_version = self.version
@@ -781,8 +790,10 @@ class Article(models.Model):
     def credits(self):
         """Who made the article, in order, as (Author, role): its author as first writer, then its contributions
         (loaded with their authors by whoever prints many: ``contributions`` prefetched)."""
-        writer = Contribution.Role.WRITER
-        return [(self.author, writer), *((c.author, c.role) for c in self.contributions.all())]
+        first = [(self.author, Contribution.Role.WRITER)] if self.author_id else []
+        if self.pk is None:  # a new article's preview: no contributions yet
+            return first
+        return [*first, *((c.author, c.role) for c in self.contributions.all())]
 
     @property
     def byline(self):
@@ -811,15 +822,27 @@ class Article(models.Model):
                 link.save()
 
     @property
+    def credited(self):
+        """Its writers and its other contributors, each once (``formatting.credited``): feeds, JSON-LD, Open Graph."""
+        return formatting.credited(self.credits)
+
+    @property
+    def byline_parts(self):
+        """The byline's parts with their Authors, for pages that link each name (``formatting.byline_parts``)."""
+        return formatting.byline_parts(self.credits)
+
+    @property
     def modified_at(self):
         """When a reader last saw this article change; `last_change()` is the same rule in SQL."""
         return max(filter(None, (getattr(self, name) for name in CHANGE_TIMES)), default=None)
 
-    def fill_search_columns(self):
-        """Refresh the search columns from headline, lead, body and the names of its tags (prefetched by whoever
-        refills many: `search.refresh_tag_words`); bulk writers call this as save() does."""
+    def fill_text_columns(self):
+        """Refresh what is derived from headline, lead, body and the names of its tags (prefetched by whoever refills
+        many: `search.refresh_tag_words`): the search columns, the reading time; bulk writers call this as save()
+        does."""
         tags = [tag.name for tag in self.tags.all()] if self.pk else []
         self.search_headline, self.search_text = search.index_columns(self.headline, self.lead, self.body, tags)
+        self.reading_time = formatting.reading_minutes(f"{self.headline} {self.lead} {html_to_text(self.body)}")
 
     @classmethod
     def fill_derived_after_raw_save(cls, sender, instance, raw, using, **kwargs):
@@ -827,7 +850,7 @@ class Article(models.Model):
         columns and the photo's renditions — so a fixture alone gives a complete article."""
         if not raw:
             return
-        instance.fill_search_columns()
+        instance.fill_text_columns()
         instance.refresh_renditions()
         derived = {name: getattr(instance, name) for name in fields.DERIVED}
         cls._default_manager.using(using).filter(pk=instance.pk).update(**derived)

@@ -4,7 +4,7 @@ API:
 
 * ``index_columns(headline, lead, body, tags)`` -> ``(search_headline, search_text)``: what ``Article`` stores in
   its two search columns (the tags' names with the text: a reader finds an article by its tags' words).
-  ``Article.fill_search_columns()`` calls it from ``save()``; bulk writers (``seed_demo``) call that same method;
+  ``Article.fill_text_columns()`` calls it from ``save()``; bulk writers (``seed_demo``) call that same method;
   ``loaddata`` (which skips ``save()``) by ``Article.fill_derived_after_raw_save``. Tags are linked to a saved
   article, unlinked and renamed apart from its save: ``refresh_tag_words`` refills its columns then.
 * ``clean_query(raw)``: the query as it may be shown back to the reader (length-capped, no control characters).
@@ -112,7 +112,7 @@ def refresh_tag_words(sender, using=DEFAULT_DB_ALIAS, changes=None, **kwargs):
         batch = list(articles.filter(pk__in=ids[start : start + REFILL_BATCH]).only("headline", "lead", "body"))
         prefetch_related_objects(batch, tags)
         for article in batch:
-            article.fill_search_columns()
+            article.fill_text_columns()
         articles.bulk_update(batch, ["search_headline", "search_text"])
 
 

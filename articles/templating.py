@@ -38,7 +38,7 @@ def environment(**options):
         news_article_json_ld=news_article_json_ld,
         time_tag=time_tag,
     )
-    env.filters.update(iso=formatting.iso, shorten=shorten, quote=quote_all)
+    env.filters.update(iso=formatting.iso, shorten=shorten, quote=quote_all, reading_time=formatting.reading_time)
     return env
 
 
@@ -143,14 +143,13 @@ def news_article_json_ld(request, article, corrections=()):
             },
         },
     }
-    if article.author_id:
-        data["author"] = [
-            {
-                "@type": "Person",
-                "name": article.author.name,
-                "url": request.build_absolute_uri(article.author.get_absolute_url()),
-            }
-        ]
+    # Writers are its authors, every other role a contributor (Article.credited: as the feeds and Open Graph say).
+    for key, people in zip(("author", "contributor"), article.credited, strict=True):
+        if people:
+            data[key] = [
+                {"@type": "Person", "name": who.name, "url": request.build_absolute_uri(who.person.get_absolute_url())}
+                for who in people
+            ]
     if article.section:
         data["articleSection"] = article.section.name
     if photo := article.photo:

@@ -18,7 +18,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import front, most_read, pagecache, queries, search, workflow
 from articles.links import fixed_url
-from articles.lists import CardList
+from articles.lists import CardList, with_credits
 from articles.models import Article, Author, Correction, Section, Tag, TagRedirect, Thread
 from articles.pagination import Cursor, LostPlace, UncountedPaginator, without_cursor, written_number
 from articles.reading import Gone, Moved, article_for_reader
@@ -105,6 +105,10 @@ class ArticleListView(PageAsWritten, ListView):
     def get_queryset(self):
         return CardList(cursor=self.cursor)
 
+    def paginate_queryset(self, queryset, page_size):
+        paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
+        return paginator, page, with_credits(list(object_list)), is_paginated
+
 
 class ArticlesOfView(ArticleListView):
     """The visible articles of one section, author, tag or thread (`owner_model`), found by slug; 404 for an unknown
@@ -130,8 +134,22 @@ class SectionView(ArticlesOfView):
 
 
 class AuthorView(ArticlesOfView):
+    """A person's page: what they made in any role under any of their pen names (`Author.listing`). A pen name's
+    URL answers a permanent redirect to the person's page, the one page of their work."""
+
     owner_model = Author
     template_name = "articles/author_detail.html"
+
+    def get(self, request, *args, **kwargs):
+        author = get_object_or_404(Author.objects.select_related("pen_name_of"), slug=kwargs["slug"])
+        if author.person != author:
+            query = request.META.get("QUERY_STRING")
+            return HttpResponsePermanentRedirect(author.person.get_absolute_url() + (f"?{query}" if query else ""))
+        self.owner = author
+        return super().get(request, *args, **kwargs)
+
+    def get_queryset(self):
+        return CardList(self.owner, self.cursor)
 
 
 class Merged(Exception):
@@ -215,6 +233,7 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
+        with_credits([self.object])  # its byline, feeds' and JSON-LD's credits read them
         context["is_preview"] = not getattr(self.object, "is_visible", True)
         context["share_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
         context["related"] = queries.related_to(self.object)

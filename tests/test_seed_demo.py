@@ -47,8 +47,12 @@ def test_demo_articles_are_searchable_and_readable(client):
     headline_words = " ".join(article.headline.split()[1:4])  # after "[Demo]", with accents
     assert article in Article.objects.published().search(headline_words)
     reindexed = Article.objects.get(pk=article.pk)
-    reindexed.fill_search_columns()
-    assert (reindexed.search_headline, reindexed.search_text) == (article.search_headline, article.search_text)
+    reindexed.fill_text_columns()
+    assert (reindexed.search_headline, reindexed.search_text, reindexed.reading_time) == (
+        article.search_headline,
+        article.search_text,
+        article.reading_time,
+    )
     assert client.get(article.get_absolute_url()).status_code == 200
 
 

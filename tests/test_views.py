@@ -201,15 +201,17 @@ def test_article_page_has_one_h1_and_unique_ids(client):
 
 @pytest.mark.parametrize("count", [3, 60])
 def test_list_page_query_count_does_not_grow_with_articles(client, django_assert_num_queries, count):
-    """The list page takes two queries (the page, counting nothing; the section menu) with 3 articles or 60."""
+    """The list page takes three queries (the page, counting nothing; its bylines' contributions; the section menu)
+    with 3 articles or 60."""
     make_many(count)
-    with django_assert_num_queries(2):
+    with django_assert_num_queries(3):
         assert client.get("/latest/").status_code == 200
 
 
 @pytest.mark.parametrize("count", [3, 60])
 def test_article_page_query_count_does_not_grow_with_articles(client, django_assert_num_queries, count):
-    """An article page takes three queries (article, related articles, section menu), however many there are."""
+    """An article page takes four queries (article, its byline's contributions, related articles, section menu),
+    however many there are."""
     articles = make_many(count, section=make_section())
-    with django_assert_num_queries(3):
+    with django_assert_num_queries(4):
         assert client.get(articles[-1].get_absolute_url()).status_code == 200

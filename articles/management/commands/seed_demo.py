@@ -122,7 +122,7 @@ class Command(BaseCommand):
             published_at=now - SPREAD * rng.random(),
             source_key=f"{SOURCE_PREFIX}{seed}:{n}",
         )
-        article.fill_search_columns()
+        article.fill_text_columns()
         return article
 
     def delete_demo(self):
