@@ -474,9 +474,9 @@ class ArticleQuerySet(PublicQuerySet):
         return self.annotate(is_visible=ExpressionWrapper(self._visible(), output_field=BooleanField()))
 
     def for_reading(self):
-        """An article as its own page shows it: with its author and section, without the search columns (the size of
-        the body again, and read only by the search index)."""
-        return self.select_related("author", "section").defer("search_headline", "search_text")
+        """An article as its own page shows it: with its author, section and thread, without the search columns (the
+        size of the body again, and read only by the search index)."""
+        return self.select_related("author", "section", "thread").defer("search_headline", "search_text")
 
     def after(self, published_at, pk):
         """The articles after the one published at `published_at` with id `pk` in the lists' order (newest first):

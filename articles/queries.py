@@ -1,43 +1,36 @@
 """The readers' hottest queries, compiled to SQL once per process (``prepared.py`` says how and why).
 
-The article page, its related list, every page's section menu, and the first and last pages of the lists (and the
+The article page (the article; its tags and credits; its related box with the thread's previous and next article),
+every page's section menu, and the first and last pages of the lists (and the
 pages their links continue from, ``lists.py``). Each is built from ``Article.objects.published()`` like every other
 public query, with the time as a parameter, so the visibility rule keeps its one place and the SQL stays the same.
 Staff previews, the middle of long lists, search and feeds use plain querysets.
 """
 
 import datetime
+import enum
 import functools
+from collections import Counter
 from typing import NamedTuple
 
-from django.db.models import Subquery
+from django.db import router
+from django.db.models import Exists, F, OuterRef, Subquery, Value
 from django.utils import timezone
 
 from articles import fields, pagination
 from articles.links import slug_url
-from articles.models import Article, FrontPage, Section
+from articles.models import Article, ArticleTag, Author, Contribution, FrontPage, RelatedPick, Section, Tag
 from articles.prepared import PreparedQuery
 
-# How many articles the article page's "Cùng chuyên mục" box lists.
+# How many articles the article page's "Bài liên quan" box lists.
 RELATED = 4
+# How many of an article's tags, primary first, its related box looks through (one part of its query each).
+RELATED_TAGS = 5
 
 _visible_by_slug = PreparedQuery(
     Article,
     lambda slug, now: Article.objects.published(now).for_reading().filter(slug=slug),
     slug=str,
-    now=datetime.datetime,
-)
-# The related list prints no lead and no author, so no join.
-_related = PreparedQuery(
-    Article,
-    lambda section, article, now: (
-        Article.objects.published(now)
-        .filter(section_id=section)
-        .exclude(pk=article)
-        .only(*(name for name in fields.CARD if name not in ("lead", "author")))[:RELATED]
-    ),
-    section=int,
-    article=int,
     now=datetime.datetime,
 )
 # Whether an id is an article readers may see: each most-read beacon asks (articles/most_read.py).
@@ -53,11 +46,172 @@ def visible_by_slug(slug):
     return found[0] if found else None
 
 
-def related_to(article):
-    """Up to `RELATED` other visible articles of `article`'s section, newest first (none when it has no section)."""
-    if article.section_id is None:
+# The article page's tags and credits, in one query of both kinds of row (`load_tags_and_credits`).
+_TAG, _CREDIT = 0, 1
+_tags_and_credits = PreparedQuery(
+    Tag,
+    lambda article: (
+        Tag.objects.filter(article_links__article=article)
+        .annotate(kind=Value(_TAG), role=Value(""), position=F("article_links__position"), link=F("article_links__id"))
+        .only("name", "slug")
+        .order_by()
+        .union(
+            Author.objects.filter(contributions__article=article)
+            .annotate(
+                kind=Value(_CREDIT),
+                role=F("contributions__role"),
+                position=F("contributions__position"),
+                link=F("contributions__id"),
+            )
+            .only("name", "slug")
+            .order_by(),
+            all=True,
+        )
+    ),
+    article=int,
+)
+
+
+def load_tags_and_credits(article):
+    """Load `article`'s tags and its contributions with their authors in one query, and put them where
+    ``article.tags.all()`` and ``article.contributions.all()`` (so ``Article.credits`` and ``byline``) read a
+    prefetch: the article page may cost one query more than before these existed, not two. Returns the tags, in
+    order (the primary first); an article never saved has none."""
+    if article.pk is None:
         return []
-    return _related(section=article.section_id, article=article.pk, now=timezone.now())
+    using = router.db_for_read(Article)
+    names = ("id", "name", "slug", "kind", "role", "position", "link")
+    tags, contributions = [], []
+    for pk, name, slug, kind, role, position, link in sorted(
+        _tags_and_credits.columns(names, article=article.pk), key=lambda row: (row[5], row[6])
+    ):
+        if kind == _TAG:
+            tags.append(Tag.from_db(using, ["id", "name", "slug"], [pk, name, slug]))
+        else:
+            contribution = Contribution.from_db(
+                using, ["id", "article_id", "author_id", "role", "position"], [link, article.pk, pk, role, position]
+            )
+            contribution.author = Author.from_db(using, ["id", "name", "slug"], [pk, name, slug])
+            contributions.append(contribution)
+    _prefetched(article, "tags", tags)
+    _prefetched(article, "contributions", contributions)
+    return tags
+
+
+def _prefetched(instance, name, objects):
+    """What ``prefetch_related(name)`` leaves on `instance`: the related manager's queryset, already evaluated."""
+    queryset = getattr(instance, name).all()  # not evaluated: no query
+    queryset._result_cache, queryset._prefetch_done = objects, True
+    instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
+
+
+class Related(NamedTuple):
+    """The article page's related box, and the previous and next articles of its thread (None: none)."""
+
+    articles: list
+    previous: Article | None
+    next: Article | None
+
+
+def related_to(article, tags=None):
+    """`article`'s related box, up to `RELATED` other visible articles: the editors' picks in their order, topped up
+    from its thread (newest first), then from articles sharing its tags (those sharing more first, then newest),
+    then from its section (newest first); and its thread's previous and next visible article, by publication. One
+    query, whatever the number of tags (`tags`, as `load_tags_and_credits` gave them; read when not given)."""
+    if article.pk is None:
+        return Related([], None, None)
+    if tags is None:
+        tags = list(article.tags.all())
+    tag_ids = [tag.pk for tag in tags[:RELATED_TAGS]]
+    now = timezone.now()
+    values = {f"tag{i}": pk for i, pk in enumerate(tag_ids)}
+    rows = _related(len(tag_ids))(
+        article=article.pk,
+        thread=article.thread_id or 0,
+        section=article.section_id or 0,
+        at=article.published_at or now,
+        now=now,
+        **values,
+    )
+    tiers = {tier: [] for tier in _Tier}
+    for row in rows:
+        tiers[row.tier].append(row)
+
+    def newest(rows):
+        return sorted(rows, key=lambda row: (row.published_at, row.pk), reverse=True)
+
+    shared = Counter(tiers[_Tier.TAG])  # an article is in the part of each tag it shares (models hash by id)
+    ordered = [
+        *sorted(tiers[_Tier.PICK], key=lambda row: row.rank),
+        *newest(tiers[_Tier.THREAD]),
+        *sorted(newest(shared), key=lambda row: -shared[row]),
+        *newest(tiers[_Tier.SECTION]),
+    ]
+    box = list(dict.fromkeys(ordered))  # each once, at its first place
+    return Related(box[:RELATED], *(next(iter(tiers[tier]), None) for tier in (_Tier.PREVIOUS, _Tier.NEXT)))
+
+
+class _Tier(enum.IntEnum):
+    """Which part of the related query a row comes from."""
+
+    PICK = 0
+    THREAD = 1
+    TAG = 2
+    SECTION = 3
+    PREVIOUS = 4
+    NEXT = 5
+
+
+# The related box prints no lead and no author, so no join.
+_BOX = tuple(name for name in fields.CARD if name not in ("lead", "author"))
+
+
+# One per number of tags (at most RELATED_TAGS + 1): each tag is a part of its own, so that each reads its own
+# index range, newest articles first, and stops after a few (one part for every tag would read all their articles).
+@functools.cache
+def _related(tags):
+    kinds = {"article": int, "thread": int, "section": int, "at": datetime.datetime, "now": datetime.datetime}
+    kinds.update({f"tag{i}": int for i in range(tags)})
+
+    def build(article, thread, section, at, now, **tag_ids):
+        visible = Article.objects.published(now)
+        others = visible.exclude(pk=article)
+        picks = RelatedPick.objects.filter(article=article)
+
+        def newest(queryset):
+            return queryset.order_by("-published_at", "-id").values("pk")[:RELATED]
+
+        in_thread = visible.filter(thread_id=thread)
+        parts = [
+            (_Tier.PICK, visible.filter(pk__in=picks.values("related")).values("pk")),
+            (_Tier.THREAD, newest(others.filter(thread_id=thread))),
+            # Each tag's articles by the tag's index (tag, article), the most recently created first.
+            *(
+                (
+                    _Tier.TAG,
+                    ArticleTag.objects.filter(tag=tag_ids[f"tag{i}"])
+                    .exclude(article=article)
+                    .filter(Exists(visible.filter(pk=OuterRef("article_id"))))
+                    .order_by("-article_id")
+                    .values("article_id")[:RELATED],
+                )
+                for i in range(tags)
+            ),
+            (_Tier.SECTION, newest(others.filter(section_id=section))),
+            (_Tier.PREVIOUS, in_thread.after(at, article).order_by("-published_at", "-id").values("pk")[:1]),
+            (_Tier.NEXT, in_thread.back_from(at, article).exclude(pk=article).values("pk")[:1]),
+        ]
+        position = Subquery(picks.filter(related=OuterRef("pk")).values("position")[:1])
+        rows = [
+            Article.objects.filter(pk__in=ids)
+            .only(*_BOX)
+            .annotate(tier=Value(int(tier)), rank=position if tier == _Tier.PICK else Value(0))
+            .order_by()
+            for tier, ids in parts
+        ]
+        return rows[0].union(*rows[1:], all=True)
+
+    return PreparedQuery(Article, build, **kinds)
 
 
 def corrections_of(article):

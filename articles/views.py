@@ -144,7 +144,9 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["is_preview"] = not getattr(self.object, "is_visible", True)
         context["share_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
-        context["related"] = queries.related_to(self.object)
+        context["tags"] = queries.load_tags_and_credits(self.object)
+        related = queries.related_to(self.object, context["tags"])
+        context["related"], context["thread_previous"], context["thread_next"] = related
         context["corrections"] = queries.corrections_of(self.object)
         return context
 

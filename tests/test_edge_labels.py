@@ -16,7 +16,7 @@ from django.core.management.sql import emit_post_migrate_signal
 from django.db import transaction
 from django.utils import timezone
 
-from articles import workflow
+from articles import queries, workflow
 from articles.models import Article, Author, Correction, PendingPurge, Section
 from articles.pagecache import CACHED_VIEWS, edge, purges
 from bench.edge import free_port
@@ -143,9 +143,9 @@ def test_a_page_rendered_while_a_write_landed_goes_to_no_shared_cache(client, si
     """A write while the article page was being rendered (its purge may have gone out already): the page that may
     predate it is not given a lifetime for shared caches; the next one is."""
 
-    def related_with_a_write(article):
+    def related_with_a_write(article, tags):
         Article.objects.filter(pk=site.other.pk).update(headline="Sửa giữa chừng")
-        return []
+        return queries.Related([], None, None)
 
     with mock.patch("articles.views.queries.related_to", side_effect=related_with_a_write):
         during = client.get(site.newest.get_absolute_url())

@@ -59,8 +59,9 @@ def _cards(articles):
 
 def _article_page(context):
     article = context["article"]
-    own = [article_key(article.pk)]
-    return own + [section_key(article.section_id), *_cards(context["related"])] if article.section_id else own
+    section = [section_key(article.section_id)] if article.section_id else []
+    around = [neighbour for neighbour in (context["thread_previous"], context["thread_next"]) if neighbour]
+    return [article_key(article.pk), *section, *_cards(context["related"]), *_cards(around)]
 
 
 def _api_articles(data):
