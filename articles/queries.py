@@ -105,6 +105,17 @@ def _prefetched(instance, name, objects):
     instance.__dict__.setdefault("_prefetched_objects_cache", {})[name] = queryset
 
 
+class _Tier(enum.IntEnum):
+    """Which part of the related query a row comes from."""
+
+    PICK = 0
+    THREAD = 1
+    TAG = 2
+    SECTION = 3
+    PREVIOUS = 4
+    NEXT = 5
+
+
 class Related(NamedTuple):
     """The article page's related box, and the previous and next articles of its thread (None: none)."""
 
@@ -115,9 +126,10 @@ class Related(NamedTuple):
 
 def related_to(article, tags=None):
     """`article`'s related box, up to `RELATED` other visible articles: the editors' picks in their order, topped up
-    from its thread (newest first), then from articles sharing its tags (those sharing more first, then newest),
-    then from its section (newest first); and its thread's previous and next visible article, by publication. One
-    query, whatever the number of tags (`tags`, as `load_tags_and_credits` gave them; read when not given)."""
+    from its thread (newest first), then from articles sharing its first `RELATED_TAGS` tags (those sharing more
+    first, then newest; of each tag, its most recently created articles are the candidates), then from its section
+    (newest first); and its thread's previous and next visible article, by publication. One query, whatever the
+    number of tags (`tags`, as `load_tags_and_credits` gave them; read when not given)."""
     if article.pk is None:
         return Related([], None, None)
     if tags is None:
@@ -149,17 +161,6 @@ def related_to(article, tags=None):
     ]
     box = list(dict.fromkeys(ordered))  # each once, at its first place
     return Related(box[:RELATED], *(next(iter(tiers[tier]), None) for tier in (_Tier.PREVIOUS, _Tier.NEXT)))
-
-
-class _Tier(enum.IntEnum):
-    """Which part of the related query a row comes from."""
-
-    PICK = 0
-    THREAD = 1
-    TAG = 2
-    SECTION = 3
-    PREVIOUS = 4
-    NEXT = 5
 
 
 # The related box prints no lead and no author, so no join.

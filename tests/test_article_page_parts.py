@@ -2,11 +2,15 @@
 (linked, primary first), its credits, and what they cost: one query more than before they existed, whatever the number
 of tags, contributors and picks. Staff previews show the same parts."""
 
+import io
 import re
 from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
+from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.models import Article, ArticleTag, Contribution, RelatedPick
@@ -142,3 +146,19 @@ def test_the_page_is_labelled_for_the_edge_with_what_its_box_and_thread_links_sh
 
     shown = [story.article, *picks, story.before, story.after]
     assert {f"article:{article.pk}" for article in shown} <= keys
+
+
+def test_the_demo_site_shows_tags_and_a_thread_and_loading_it_again_writes_nothing(client):
+    """`make run`'s demo content (load_demo) exercises the parts: its articles have tags and three make a thread."""
+    call_command("load_demo", stdout=io.StringIO())
+    middle = Article.objects.get(source_key="demo-02-tiep-nhan-ho-so-buoi-toi")
+    html = client.get(middle.get_absolute_url()).content.decode()
+
+    assert [text for _, text in links(html, "article-tags")] == ["Cải cách hành chính", "Chuyển đổi số"]
+    assert [text for _, text in links(html, "article-thread")] == ["Bài mẫu: Thành phố số"]
+    assert [text for _, text in links(html, "thread-nav")] == [
+        Article.objects.get(source_key=key).headline for key in ("demo-01-xe-buyt-dien", "demo-04-cho-khong-tien-mat")
+    ]
+    with CaptureQueriesContext(connection) as queries:
+        call_command("load_demo", stdout=io.StringIO())
+    assert not [query for query in queries.captured_queries if not query["sql"].startswith("SELECT")]

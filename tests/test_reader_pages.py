@@ -225,7 +225,7 @@ def test_sections_and_authors_with_only_drafts_are_not_in_sitemaps(client):
         ("/authors/thanh-thy/", 3),  # author, page (no count), header menu
         ("/latest/", 2),  # page (no count), header menu
         ("/", 5),  # the front page (tests/test_front_page.py says which)
-        ("article", 3),  # article with author and section, related, header menu
+        ("article", 4),  # article with author, section and thread, tags and credits, related, header menu
     ],
 )
 def test_reader_page_query_count_does_not_grow(client, django_assert_num_queries, url, budget, count):
