@@ -116,9 +116,11 @@ class _Compiled:
 
     def fetch(self, values):
         connection = connections[self.using]
+        # Each value adapted once, however many times the SQL holds it (a time in every part of a union).
+        adapted = {name: adapt(connection.ops, values[name]) for name, adapt in self.adapt.items()}
         params = self.params.copy()
         for i, name in self.slots:
-            params[i] = self.adapt[name](connection.ops, values[name])
+            params[i] = adapted[name]
         with connection.cursor() as cursor, _prepared_on_server(connection):
             cursor.execute(self.sql, params)
             return cursor.fetchall()

@@ -136,45 +136,71 @@ def related_to(article, tags=None):
         tags = list(article.tags.all())
     tag_ids = [tag.pk for tag in tags[:RELATED_TAGS]]
     now = timezone.now()
-    values = {f"tag{i}": pk for i, pk in enumerate(tag_ids)}
-    rows = _related(len(tag_ids))(
-        article=article.pk,
-        thread=article.thread_id or 0,
-        section=article.section_id or 0,
-        at=article.published_at or now,
-        now=now,
-        **values,
-    )
+    query = _related(len(tag_ids), article.thread_id is not None, article.section_id is not None)
+    values = {"article": article.pk, "now": now, **{f"tag{i}": pk for i, pk in enumerate(tag_ids)}}
+    if article.thread_id is not None:
+        values.update(thread=article.thread_id, at=article.published_at or now)
+    if article.section_id is not None:
+        values["section"] = article.section_id
+    # Rows, not model instances (`PreparedQuery.columns`): of the dozen or so read, the box and the links show six
+    # at most, and making an instance (its photo's record parsed) costs more than reading its row.
+    rows = query.columns(("tier", "rank", *_BOX), **values)
     tiers = {tier: [] for tier in _Tier}
-    for row in rows:
-        tiers[row.tier].append(row)
+    for tier, rank, *row in rows:
+        tiers[tier].append((rank, row))
 
-    def newest(rows):
-        return sorted(rows, key=lambda row: (row.published_at, row.pk), reverse=True)
+    def newest(found):
+        # By publication, then id, as the lists order; times compare as the database gave them, all alike.
+        return sorted(found, key=lambda row: (row[_PUBLISHED], row[0]), reverse=True)
 
-    shared = Counter(tiers[_Tier.TAG])  # an article is in the part of each tag it shares (models hash by id)
+    tagged = {row[0]: row for _, row in tiers[_Tier.TAG]}
+    shared = Counter(row[0] for _, row in tiers[_Tier.TAG])  # an article is in the part of each tag it shares
     ordered = [
-        *sorted(tiers[_Tier.PICK], key=lambda row: row.rank),
-        *newest(tiers[_Tier.THREAD]),
-        *sorted(newest(shared), key=lambda row: -shared[row]),
-        *newest(tiers[_Tier.SECTION]),
+        *(row for _, row in sorted(tiers[_Tier.PICK], key=lambda found: found[0])),
+        *newest(row for _, row in tiers[_Tier.THREAD]),
+        *sorted(newest(tagged.values()), key=lambda row: -shared[row[0]]),
+        *newest(row for _, row in tiers[_Tier.SECTION]),
     ]
-    box = list(dict.fromkeys(ordered))  # each once, at its first place
-    return Related(box[:RELATED], *(next(iter(tiers[tier]), None) for tier in (_Tier.PREVIOUS, _Tier.NEXT)))
+    box = {}
+    for row in ordered:
+        box.setdefault(row[0], row)  # each once, at its first place
+    card = _card_maker(query)
+    around = [card(tiers[tier][0][1]) if tiers[tier] else None for tier in (_Tier.PREVIOUS, _Tier.NEXT)]
+    return Related([card(row) for row in list(box.values())[:RELATED]], *around)
 
 
-# The related box prints no lead and no author, so no join.
-_BOX = tuple(name for name in fields.CARD if name not in ("lead", "author"))
+def _card_maker(query):
+    """A function making the related box's Article (its `_BOX` columns, the others deferred) of a row as
+    `query.columns` read it."""
+    using = router.db_for_read(Article)
+    converters = [query.converter(name) for name in _BOX]
+    return lambda row: Article.from_db(
+        using, _BOX, [convert(value) for convert, value in zip(converters, row, strict=True)]
+    )
 
 
-# One per number of tags (at most RELATED_TAGS + 1): each tag is a part of its own, so that each reads its own
-# index range, newest articles first, and stops after a few (one part for every tag would read all their articles).
+# The related box prints no lead and no author, so no join. The id first, then in the model's order, as
+# `Model.from_db` takes them.
+_BOX = tuple(
+    field.attname
+    for field in Article._meta.concrete_fields
+    if field.name == "id" or (field.name in fields.CARD and field.name not in ("lead", "author"))
+)
+_PUBLISHED = _BOX.index("published_at")
+
+
+# One per shape: the number of tags, and whether the article has a thread and a section (a part that could find
+# nothing is left out). Each tag is a part of its own, so that each reads its own index range, newest articles first,
+# and stops after a few (one part for all the tags would read all their articles).
 @functools.cache
-def _related(tags):
-    kinds = {"article": int, "thread": int, "section": int, "at": datetime.datetime, "now": datetime.datetime}
-    kinds.update({f"tag{i}": int for i in range(tags)})
+def _related(tags, in_thread, in_section):
+    kinds = {"article": int, "now": datetime.datetime, **{f"tag{i}": int for i in range(tags)}}
+    if in_thread:
+        kinds.update(thread=int, at=datetime.datetime)
+    if in_section:
+        kinds["section"] = int
 
-    def build(article, thread, section, at, now, **tag_ids):
+    def build(article, now, thread=None, at=None, section=None, **tag_ids):
         visible = Article.objects.published(now)
         others = visible.exclude(pk=article)
         picks = RelatedPick.objects.filter(article=article)
@@ -182,26 +208,27 @@ def _related(tags):
         def newest(queryset):
             return queryset.order_by("-published_at", "-id").values("pk")[:RELATED]
 
-        in_thread = visible.filter(thread_id=thread)
-        parts = [
-            (_Tier.PICK, visible.filter(pk__in=picks.values("related")).values("pk")),
-            (_Tier.THREAD, newest(others.filter(thread_id=thread))),
-            # Each tag's articles by the tag's index (tag, article), the most recently created first.
-            *(
-                (
-                    _Tier.TAG,
-                    ArticleTag.objects.filter(tag=tag_ids[f"tag{i}"])
-                    .exclude(article=article)
-                    .filter(Exists(visible.filter(pk=OuterRef("article_id"))))
-                    .order_by("-article_id")
-                    .values("article_id")[:RELATED],
-                )
-                for i in range(tags)
-            ),
-            (_Tier.SECTION, newest(others.filter(section_id=section))),
-            (_Tier.PREVIOUS, in_thread.after(at, article).order_by("-published_at", "-id").values("pk")[:1]),
-            (_Tier.NEXT, in_thread.back_from(at, article).exclude(pk=article).values("pk")[:1]),
+        parts = [(_Tier.PICK, visible.filter(pk__in=picks.values("related")).values("pk"))]
+        if in_thread:
+            parts.append((_Tier.THREAD, newest(others.filter(thread_id=thread))))
+        # Each tag's articles by the tag's index (tag, article), the most recently created first.
+        parts += [
+            (
+                _Tier.TAG,
+                ArticleTag.objects.filter(tag=tag_ids[f"tag{i}"])
+                .exclude(article=article)
+                .filter(Exists(visible.filter(pk=OuterRef("article_id"))))
+                .order_by("-article_id")
+                .values("article_id")[:RELATED],
+            )
+            for i in range(tags)
         ]
+        if in_section:
+            parts.append((_Tier.SECTION, newest(others.filter(section_id=section))))
+        if in_thread:
+            in_it = visible.filter(thread_id=thread)
+            parts.append((_Tier.PREVIOUS, in_it.after(at, article).order_by("-published_at", "-id").values("pk")[:1]))
+            parts.append((_Tier.NEXT, in_it.back_from(at, article).exclude(pk=article).values("pk")[:1]))
         position = Subquery(picks.filter(related=OuterRef("pk")).values("position")[:1])
         rows = [
             Article.objects.filter(pk__in=ids)
