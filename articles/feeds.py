@@ -14,7 +14,7 @@ from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed, Enclosure, Rss201rev2Feed
 from django.utils.html import escape
 
-from articles.lists import with_credits
+from articles import queries
 from articles.models import Article, Correction, Section, Tag, Thread
 from articles.views import Merged, tag_at, to_merged
 
@@ -82,7 +82,7 @@ class LatestFeed(Feed):
         articles = Article.objects.published()
         if owner:
             articles = articles.filter(type(owner).listing(owner.pk))
-        return with_credits(list(articles.select_related("author__pen_name_of", "section")[:20]))
+        return queries.load_credits_and_tags(list(articles.select_related("author__pen_name_of", "section")[:20]))
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)

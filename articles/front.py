@@ -28,7 +28,7 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.utils import timezone
 
-from articles import lists, most_read, queries
+from articles import most_read, queries
 from articles.models import Article, Pick
 
 
@@ -132,7 +132,7 @@ def assemble(arrangement=None, now=None):
 
     lead, *featured = top
     if lead in cards:
-        lists.with_credits([cards[lead]])  # the lead prints its byline
+        queries.load_credits_and_tags([cards[lead]])  # the lead prints its byline
     return Front(
         breaking=arrangement.breaking_text if arrangement and arrangement.breaking_shown(now) else "",
         breaking_article=finish(rows[breaking_id]) if breaking_id in rows else None,

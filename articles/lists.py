@@ -6,24 +6,11 @@ traffic), the last ones and the pages a link continues from an article come from
 (``queries.cards``); the middle of a long list by its number and the count come from the queryset.
 """
 
-from django.db.models import Prefetch, prefetch_related_objects
 from django.utils import timezone
 from django.utils.functional import cached_property
 
 from articles import pagecache, pagination, queries
-from articles.models import Article, Contribution
-
-
-def with_credits(cards):
-    """`cards` (articles as a list prints them) with their bylines' contributions and their authors (and the
-    persons behind pen names) loaded in one query, whatever the number of cards: ``Article.credits`` reads them.
-    Every page printing bylines of several articles calls this on the cards it prints; returns `cards`."""
-    contributions = Contribution.objects.select_related("author__pen_name_of").only(
-        "article_id", "role", "author__name", "author__slug", "author__pen_name_of__slug"
-    )
-    # A new article's preview has no row yet, hence no contributions (Article.credits).
-    prefetch_related_objects([card for card in cards if card.pk], Prefetch("contributions", queryset=contributions))
-    return cards
+from articles.models import Article
 
 
 class CardList:

@@ -499,9 +499,9 @@ class ArticleQuerySet(PublicQuerySet):
         return self.annotate(is_visible=ExpressionWrapper(self._visible(), output_field=BooleanField()))
 
     def for_reading(self):
-        """An article as its own page shows it: with its author and section, without the search columns (the size of
-        the body again, and read only by the search index)."""
-        return self.select_related("author__pen_name_of", "section").defer("search_headline", "search_text")
+        """An article as its own page shows it: with its author, section and thread, without the search columns (the
+        size of the body again, and read only by the search index)."""
+        return self.select_related("author__pen_name_of", "section", "thread").defer("search_headline", "search_text")
 
     def after(self, published_at, pk):
         """The articles after the one published at `published_at` with id `pk` in the lists' order (newest first):
@@ -820,6 +820,11 @@ class Article(models.Model):
             if link.pk is None or link.position != position:
                 link.position = position
                 link.save()
+
+    @cached_property
+    def ordered_tags(self):
+        """Its tags in its order, the primary one first (``queries.load_credits_and_tags`` sets them for the pages)."""
+        return list(self.tags.order_by("article_links__position", "article_links__id")) if self.pk else []
 
     @property
     def credited(self):

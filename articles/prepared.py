@@ -41,7 +41,8 @@ class PreparedQuery:
     `build` returns a queryset of `Model` whose SQL depends on the values only through its parameters: a filter on a
     value, never a Python branch on one (the SQL is compiled once, for the markers). Each value must reach the SQL as
     a parameter; one that does not (Django writes slice bounds into the SQL) is refused when the SQL is compiled, as
-    are what the rows alone do not make: values(), annotate() and prefetch_related().
+    are what the rows alone do not make: values() and prefetch_related(). An annotation's value is set on each
+    instance, as iterating the queryset sets it (a union's parts say which part a row came from this way).
     """
 
     def __init__(self, model, build, **kinds):
@@ -61,7 +62,7 @@ class PreparedQuery:
 
     def converter(self, name):
         compiled = self._compiled()
-        convert = compiled.converters.get(compiled.start + compiled.attnames.index(name))
+        convert = compiled.converters.get(compiled.position(name))
         if convert is None:
             return lambda value: value
         connection = connections[compiled.using]
@@ -97,12 +98,10 @@ class _Compiled:
         marks = {name: KINDS[kind][0](n) for n, (name, kind) in enumerate(prepared.kinds.items())}
         queryset = prepared.build(**marks).using(using)
         rows_only = isinstance(prepared, PreparedRows)
-        if queryset._prefetch_related_lookups or (
-            not rows_only and (queryset._iterable_class is not ModelIterable or queryset.query.annotation_select)
-        ):
+        if queryset._prefetch_related_lookups or (not rows_only and queryset._iterable_class is not ModelIterable):
             raise ValueError(
-                "A PreparedQuery makes model instances from their own columns: no values(), annotate() "
-                f"or prefetch_related(). Query: {queryset.query}"
+                "A PreparedQuery makes model instances from their own columns: no values() or prefetch_related(). "
+                f"Query: {queryset.query}"
             )
         compiler = queryset.query.get_compiler(using=using)
         self.sql, params = compiler.as_sql()
@@ -124,19 +123,28 @@ class _Compiled:
         self.model, fields = compiler.klass_info["model"], compiler.klass_info["select_fields"]
         self.start, self.end = fields[0], fields[-1] + 1
         self.attnames = [column[0].target.attname for column in compiler.select[self.start : self.end]]
+        self.annotations = compiler.annotation_col_map
         self.populators = get_related_populators(compiler.klass_info, compiler.select, using)
 
     def fetch(self, values):
         connection = connections[self.using]
+        # Each value adapted once, however many times the SQL holds it (a time in every part of a union).
+        adapted = {name: adapt(connection.ops, values[name]) for name, adapt in self.adapt.items()}
         params = self.params.copy()
         for i, name in self.slots:
-            params[i] = self.adapt[name](connection.ops, values[name])
+            params[i] = adapted[name]
         with connection.cursor() as cursor, _prepared_on_server(connection):
             cursor.execute(self.sql, params)
             return cursor.fetchall()
 
+    def position(self, name):
+        """Where column `name` (a field's attname or an annotation) is in each row."""
+        if name in self.annotations:
+            return self.annotations[name]
+        return self.start + self.attnames.index(name)
+
     def columns(self, names, values):
-        pick = operator.itemgetter(*(self.start + self.attnames.index(name) for name in names))
+        pick = operator.itemgetter(*map(self.position, names))
         return [pick(row) for row in self.fetch(values)]
 
     def run(self, values):
@@ -146,6 +154,8 @@ class _Compiled:
             obj = self.model.from_db(self.using, self.attnames, row[self.start : self.end])
             for populator in self.populators:
                 populator.populate(row, obj)
+            for name, position in self.annotations.items():
+                setattr(obj, name, row[position])
             objects.append(obj)
         return objects
 

@@ -1,43 +1,37 @@
 """The readers' hottest queries, compiled to SQL once per process (``prepared.py`` says how and why).
 
-The article page, its related list, every page's section menu, and the first and last pages of the lists (and the
+The article page (the article; its tags and credits; its related box with the thread's previous and next article),
+every page's section menu, and the first and last pages of the lists (and the
 pages their links continue from, ``lists.py``). Each is built from ``Article.objects.published()`` like every other
 public query, with the time as a parameter, so the visibility rule keeps its one place and the SQL stays the same.
 Staff previews, the middle of long lists, search and feeds use plain querysets.
 """
 
 import datetime
+import enum
 import functools
+import operator
+from collections import Counter
 from typing import NamedTuple
 
-from django.db.models import Subquery
+from django.db import models, router
+from django.db.models import Exists, OuterRef, Subquery, Value
 from django.utils import timezone
 
 from articles import fields, pagination
 from articles.links import slug_url
-from articles.models import Article, FrontPage, Section
-from articles.prepared import PreparedQuery
+from articles.models import Article, ArticleTag, Author, Contribution, FrontPage, RelatedPick, Section, Tag, Thread
+from articles.prepared import PreparedQuery, PreparedRows
 
-# How many articles the article page's "Cùng chuyên mục" box lists.
+# How many articles the article page's "Bài liên quan" box lists.
 RELATED = 4
+# How many of an article's tags, primary first, its related box looks through (one part of its query each).
+RELATED_TAGS = 5
 
 _visible_by_slug = PreparedQuery(
     Article,
     lambda slug, now: Article.objects.published(now).for_reading().filter(slug=slug),
     slug=str,
-    now=datetime.datetime,
-)
-# The related list prints no lead and no author, so no join.
-_related = PreparedQuery(
-    Article,
-    lambda section, article, now: (
-        Article.objects.published(now)
-        .filter(section_id=section)
-        .exclude(pk=article)
-        .only(*(name for name in fields.CARD if name not in ("lead", "author")))[:RELATED]
-    ),
-    section=int,
-    article=int,
     now=datetime.datetime,
 )
 # Whether an id is an article readers may see: each most-read beacon asks (articles/most_read.py).
@@ -53,11 +47,263 @@ def visible_by_slug(slug):
     return found[0] if found else None
 
 
-def related_to(article):
-    """Up to `RELATED` other visible articles of `article`'s section, newest first (none when it has no section)."""
-    if article.section_id is None:
-        return []
-    return _related(section=article.section_id, article=article.pk, now=timezone.now())
+# What one query reads of some articles besides their own rows, in one UNION ALL of like columns: each credit beyond
+# the author (with the person behind its pen name) and each tag; for an article read without them (by its slug, as its
+# page reads it), its thread and its author's person too. Two prefetches would be two queries, and Django's prefetch
+# makes a queryset per article and relation; building this query with the ORM on each request cost a third of a
+# page: it is compiled once per process for each number of ids (rounded up to a power of two: a few sizes).
+CREDIT, TAG, OWNERS = "credit", "tag", "owners"
+
+
+def load_credits_and_tags(articles, owners=False):
+    """`articles`, each with its contributions (their authors and the people behind pen names) where `Article.credits`
+    reads them (the prefetch cache), and its tags in the article's order as `ordered_tags` (`article.tags.all()`
+    orders them by name, and makes a manager each time): one query for them all, none for no article. With
+    `owners`, each one's thread and its author's person too, for articles read without them (``summaries()`` joins
+    them)."""
+    saved = [article for article in articles if article.pk]  # a new article's preview has no rows to read
+    for article in articles:
+        if not article.pk:
+            _found_nothing(article)
+    if not saved:
+        return articles
+    size = 1 << (len(saved) - 1).bit_length()
+    ids = {f"id{n}": article.pk for n, article in enumerate(saved)}
+    ids.update({f"id{n}": 0 for n in range(len(saved), size)})
+    by_pk = {article.pk: article for article in saved}
+    found = {pk: ([], []) for pk in by_pk}
+    authors, tags = {}, {}
+    for row in sorted(_extras(size, owners)(**ids), key=operator.itemgetter(2, 3)):
+        kind, article, position, pk, ref, name, slug, person, person_name, person_slug, role = row
+        if kind == CREDIT:
+            author = authors.get(ref) or authors.setdefault(
+                ref, _author(ref, name, slug, person, person_name, person_slug)
+            )
+            made = Contribution(pk, article, ref, role, position)  # positional: Model.__init__'s fast path
+            _CREDITED.set_cached_value(made, author)
+            found[article][0].append(made)
+        elif kind == TAG:
+            found[article][1].append(tags.get(ref) or tags.setdefault(ref, Tag(id=ref, name=name, slug=slug)))
+        else:
+            written = by_pk[article]
+            written.thread = Thread(id=ref, name=name, slug=slug) if ref else None
+            written.author.pen_name_of = Author(id=person, name=person_name, slug=person_slug) if person else None
+    for article in saved:
+        _found(article, *found[article.pk])
+    return articles
+
+
+def _found(article, contributions, tags):
+    cache = getattr(article, "_prefetched_objects_cache", None)
+    if cache is None:
+        cache = article._prefetched_objects_cache = {}
+    cache["contributions"], article.ordered_tags = contributions, tags
+
+
+def _found_nothing(article):
+    article.ordered_tags = []
+
+
+_CREDITED = Contribution._meta.get_field("author")
+
+
+def _author(pk, name, slug, person, person_name, person_slug):
+    author = Author(id=pk, name=name, slug=slug)
+    author.pen_name_of = Author(id=person, name=person_name, slug=person_slug) if person else None
+    return author
+
+
+@functools.lru_cache(maxsize=32)
+def _extras(size, owners):
+    kinds = {f"id{n}": int for n in range(size)}
+
+    def build(**marks):
+        ids = list(marks.values())
+        text, number = models.CharField(), models.IntegerField()
+        nothing, no_text = Value(None, output_field=number), Value(None, output_field=text)
+        credits = Contribution.objects.filter(article_id__in=ids).values_list(
+            Value(CREDIT, output_field=text),
+            "article_id",
+            "position",
+            "id",
+            "author_id",
+            "author__name",
+            "author__slug",
+            "author__pen_name_of_id",
+            "author__pen_name_of__name",
+            "author__pen_name_of__slug",
+            "role",
+        )
+        tags = ArticleTag.objects.filter(article_id__in=ids).values_list(
+            Value(TAG, output_field=text),
+            "article_id",
+            "position",
+            "id",
+            "tag_id",
+            "tag__name",
+            "tag__slug",
+            nothing,
+            no_text,
+            no_text,
+            Value("", output_field=text),
+        )
+        parts = [tags]
+        if owners:
+            parts.append(
+                Article.objects.filter(pk__in=ids).values_list(
+                    Value(OWNERS, output_field=text),
+                    "id",
+                    Value(0, output_field=number),
+                    "id",
+                    "thread_id",
+                    "thread__name",
+                    "thread__slug",
+                    "author__pen_name_of_id",
+                    "author__pen_name_of__name",
+                    "author__pen_name_of__slug",
+                    Value("", output_field=text),
+                )
+            )
+        return credits.order_by().union(*(part.order_by() for part in parts), all=True)
+
+    return PreparedRows(Contribution, build, **kinds)
+
+
+class _Tier(enum.IntEnum):
+    """Which part of the related query a row comes from."""
+
+    PICK = 0
+    THREAD = 1
+    TAG = 2
+    SECTION = 3
+    PREVIOUS = 4
+    NEXT = 5
+
+
+class Related(NamedTuple):
+    """The article page's related box, and the previous and next articles of its thread (None: none)."""
+
+    articles: list
+    previous: Article | None
+    next: Article | None
+
+
+def related_to(article, tags=None):
+    """`article`'s related box, up to `RELATED` other visible articles: the editors' picks in their order, topped up
+    from its thread (newest first), then from articles sharing its first `RELATED_TAGS` tags (those sharing more
+    first, then newest; of each tag, its most recently created articles are the candidates), then from its section
+    (newest first); and its thread's previous and next visible article, by publication. One query, whatever the
+    number of tags (`tags`, as `load_credits_and_tags` gave them as `ordered_tags`; read when not given)."""
+    if article.pk is None:
+        return Related([], None, None)
+    if tags is None:
+        tags = load_credits_and_tags([article])[0].ordered_tags
+    tag_ids = [tag.pk for tag in tags[:RELATED_TAGS]]
+    now = timezone.now()
+    query = _related(len(tag_ids), article.thread_id is not None, article.section_id is not None)
+    values = {"article": article.pk, "now": now, **{f"tag{i}": pk for i, pk in enumerate(tag_ids)}}
+    if article.thread_id is not None:
+        values.update(thread=article.thread_id, at=article.published_at or now)
+    if article.section_id is not None:
+        values["section"] = article.section_id
+    # Rows, not model instances (`PreparedQuery.columns`): of the dozen or so read, the box and the links show six
+    # at most, and making an instance (its photo's record parsed) costs more than reading its row.
+    rows = query.columns(("tier", "rank", *_BOX), **values)
+    tiers = {tier: [] for tier in _Tier}
+    for tier, rank, *row in rows:
+        tiers[tier].append((rank, row))
+
+    def newest(found):
+        # By publication, then id, as the lists order; times compare as the database gave them, all alike.
+        return sorted(found, key=lambda row: (row[_PUBLISHED], row[0]), reverse=True)
+
+    tagged = {row[0]: row for _, row in tiers[_Tier.TAG]}
+    shared = Counter(row[0] for _, row in tiers[_Tier.TAG])  # an article is in the part of each tag it shares
+    ordered = [
+        *(row for _, row in sorted(tiers[_Tier.PICK], key=lambda found: found[0])),
+        *newest(row for _, row in tiers[_Tier.THREAD]),
+        *sorted(newest(tagged.values()), key=lambda row: -shared[row[0]]),
+        *newest(row for _, row in tiers[_Tier.SECTION]),
+    ]
+    box = {}
+    for row in ordered:
+        box.setdefault(row[0], row)  # each once, at its first place
+    card = _card_maker(query)
+    around = [card(tiers[tier][0][1]) if tiers[tier] else None for tier in (_Tier.PREVIOUS, _Tier.NEXT)]
+    return Related([card(row) for row in list(box.values())[:RELATED]], *around)
+
+
+def _card_maker(query):
+    """A function making the related box's Article (its `_BOX` columns, the others deferred) of a row as
+    `query.columns` read it."""
+    using = router.db_for_read(Article)
+    converters = [query.converter(name) for name in _BOX]
+    return lambda row: Article.from_db(
+        using, _BOX, [convert(value) for convert, value in zip(converters, row, strict=True)]
+    )
+
+
+# The related box prints no lead and no author, so no join. The id first, then in the model's order, as
+# `Model.from_db` takes them.
+_BOX = tuple(
+    field.attname
+    for field in Article._meta.concrete_fields
+    if field.name == "id" or (field.name in fields.CARD and field.name not in ("lead", "author"))
+)
+_PUBLISHED = _BOX.index("published_at")
+
+
+# One per shape: the number of tags, and whether the article has a thread and a section (a part that could find
+# nothing is left out). Each tag is a part of its own, so that each reads its own index range, newest articles first,
+# and stops after a few (one part for all the tags would read all their articles).
+@functools.cache
+def _related(tags, in_thread, in_section):
+    kinds = {"article": int, "now": datetime.datetime, **{f"tag{i}": int for i in range(tags)}}
+    if in_thread:
+        kinds.update(thread=int, at=datetime.datetime)
+    if in_section:
+        kinds["section"] = int
+
+    def build(article, now, thread=None, at=None, section=None, **tag_ids):
+        visible = Article.objects.published(now)
+        others = visible.exclude(pk=article)
+        picks = RelatedPick.objects.filter(article=article)
+
+        def newest(queryset):
+            return queryset.order_by("-published_at", "-id").values("pk")[:RELATED]
+
+        parts = [(_Tier.PICK, visible.filter(pk__in=picks.values("related")).values("pk"))]
+        if in_thread:
+            parts.append((_Tier.THREAD, newest(others.filter(thread_id=thread))))
+        # Each tag's articles by the tag's index (tag, article), the most recently created first.
+        parts += [
+            (
+                _Tier.TAG,
+                ArticleTag.objects.filter(tag=tag_ids[f"tag{i}"])
+                .exclude(article=article)
+                .filter(Exists(visible.filter(pk=OuterRef("article_id"))))
+                .order_by("-article_id")
+                .values("article_id")[:RELATED],
+            )
+            for i in range(tags)
+        ]
+        if in_section:
+            parts.append((_Tier.SECTION, newest(others.filter(section_id=section))))
+        if in_thread:
+            in_it = visible.filter(thread_id=thread)
+            parts.append((_Tier.PREVIOUS, in_it.after(at, article).order_by("-published_at", "-id").values("pk")[:1]))
+            parts.append((_Tier.NEXT, in_it.back_from(at, article).exclude(pk=article).values("pk")[:1]))
+        position = Subquery(picks.filter(related=OuterRef("pk")).values("position")[:1])
+        rows = [
+            Article.objects.filter(pk__in=ids)
+            .only(*_BOX)
+            .annotate(tier=Value(int(tier)), rank=position if tier == _Tier.PICK else Value(0))
+            .order_by()
+            for tier, ids in parts
+        ]
+        return rows[0].union(*rows[1:], all=True)
+
+    return PreparedQuery(Article, build, **kinds)
 
 
 def corrections_of(article):

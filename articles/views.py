@@ -18,7 +18,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 
 from articles import front, most_read, pagecache, queries, search, workflow
 from articles.links import fixed_url
-from articles.lists import CardList, with_credits
+from articles.lists import CardList
 from articles.models import Article, Author, Correction, Section, Tag, TagRedirect, Thread
 from articles.pagination import Cursor, LostPlace, UncountedPaginator, without_cursor, written_number
 from articles.reading import Gone, Moved, article_for_reader
@@ -107,7 +107,7 @@ class ArticleListView(PageAsWritten, ListView):
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
-        return paginator, page, with_credits(list(object_list)), is_paginated
+        return paginator, page, queries.load_credits_and_tags(list(object_list)), is_paginated
 
 
 class ArticlesOfView(ArticleListView):
@@ -233,10 +233,12 @@ class ArticleDetailView(DetailView):
 
     def get_context_data(self, **kwargs):
         context = super().get_context_data(**kwargs)
-        with_credits([self.object])  # its byline, feeds' and JSON-LD's credits read them
         context["is_preview"] = not getattr(self.object, "is_visible", True)
         context["share_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
-        context["related"] = queries.related_to(self.object)
+        # Its byline (and JSON-LD's and Open Graph's credits) and its tags: one query.
+        context["tags"] = queries.load_credits_and_tags([self.object])[0].ordered_tags
+        related = queries.related_to(self.object, context["tags"])
+        context["related"], context["thread_previous"], context["thread_next"] = related
         context["corrections"] = queries.corrections_of(self.object)
         return context
 

@@ -13,8 +13,9 @@ from django.urls import URLPattern, reverse
 from django.utils import timezone
 from drf_spectacular.validation import validate_schema
 
+from articles import queries as site_queries
 from articles import workflow
-from articles.api import queries, serializers, urls
+from articles.api import serializers, urls
 from articles.api.errors import GONE
 from articles.api.pagination import Cursor
 from articles.models import (
@@ -283,7 +284,7 @@ def test_every_serializer_writes_exactly_the_fields_it_declares(client):
     """The schema is made from the declared fields and the data from `shape()`: they name the same keys."""
     thread = make_thread(image=uploaded_image())
     article = make_article(section=make_section(), image=uploaded_image(), thread=thread)
-    queries.with_credits_and_tags([article], owners=True)
+    site_queries.load_credits_and_tags([article], owners=True)
     thread.visible_lead = article
     links = serializers.Links.of(client.get(API).wsgi_request)
     shapes = {

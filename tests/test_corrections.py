@@ -135,8 +135,8 @@ def test_a_new_correction_shows_at_once_on_cached_pages(editor):
 def test_the_article_page_reads_its_corrections_in_one_query_only_when_it_has_any(
     client, editor, django_assert_num_queries, corrected
 ):
-    """Article, its byline's contributions, related articles, section menu: four queries; a fifth reads the
-    corrections, only for an article that has one (`Article.corrected_at`)."""
+    """Article, tags and credits, related articles, section menu: four queries; a fifth reads the corrections, only
+    for an article that has one (`Article.corrected_at`)."""
     section = make_section()
     articles = [make_article(headline=f"Bài {n}", section=section) for n in range(5)]
     if corrected:

@@ -16,7 +16,7 @@ from django.core.management.sql import emit_post_migrate_signal
 from django.db import transaction
 from django.utils import timezone
 
-from articles import workflow
+from articles import queries, workflow
 from articles.models import Article, ArticleTag, Author, Contribution, Correction, PendingPurge, RelatedPick, Section
 from articles.pagecache import CACHED_VIEWS, edge, purges
 from bench.edge import free_port
@@ -143,9 +143,9 @@ def test_a_page_rendered_while_a_write_landed_goes_to_no_shared_cache(client, si
     """A write while the article page was being rendered (its purge may have gone out already): the page that may
     predate it is not given a lifetime for shared caches; the next one is."""
 
-    def related_with_a_write(article):
+    def related_with_a_write(article, tags):
         Article.objects.filter(pk=site.other.pk).update(headline="Sửa giữa chừng")
-        return []
+        return queries.Related([], None, None)
 
     with mock.patch("articles.views.queries.related_to", side_effect=related_with_a_write):
         during = client.get(site.newest.get_absolute_url())
@@ -422,7 +422,12 @@ def test_tag_and_thread_pages_carry_their_key_and_their_cards_and_article_pages_
         thread.get_absolute_url(): {f"thread:{thread.pk}", *cards([*site.articles[:3], site.other])},
         f"/tags/{tag.slug}/feed/": {"feeds"},
         f"/threads/{thread.slug}/feed/atom/": {"feeds"},
-        site.newest.get_absolute_url(): {f"section:{site.a.pk}", f"thread:{thread.pk}", *cards(site.articles[:5])},
+        site.newest.get_absolute_url(): {
+            f"section:{site.a.pk}",
+            f"thread:{thread.pk}",
+            f"tag:{tag.pk}",
+            *cards(site.articles[:5]),
+        },
     }
     for url, keys in expected.items():
         for _ in ("miss", "hit"):
@@ -433,10 +438,10 @@ def test_tagging_an_article_purges_its_pages_the_tags_lists_the_feeds_and_sitema
     site, purged, django_capture_on_commit_callbacks
 ):
     """A tag added or removed (admin rows, `tags.add()`, `tags.remove()`): the article's page and cards, the tag's
-    lists, the feeds, the sitemaps (whether the tag's page is listed). A link saved again may have pointed at another
-    tag before: everything."""
+    lists, the feeds, the sitemaps (whether the tag's page is listed), the API's lists (of tags). A link saved again
+    may have pointed at another tag before: everything."""
     tag = make_tag("Cần Thơ")
-    touched = {f"article:{site.newest.pk}", f"tag:{tag.pk}", "feeds", "sitemaps"}
+    touched = {f"article:{site.newest.pk}", f"tag:{tag.pk}", "feeds", "sitemaps", "lists"}
     with django_capture_on_commit_callbacks(execute=True):
         site.newest.tags.add(tag)
     assert purged == [touched]
@@ -456,13 +461,14 @@ def test_tagging_an_article_purges_its_pages_the_tags_lists_the_feeds_and_sitema
 def test_a_byline_purges_the_articles_pages_and_the_lists_of_the_pen_name_and_of_the_person(
     site, purged, django_capture_on_commit_callbacks
 ):
-    """A contributor added or removed: the article's page and cards, the feeds (their authors), and the lists of the
-    pen name and of the person behind it (whose page lists every pen name's work). Saved again: everything."""
+    """A contributor added or removed: the article's page and cards, the feeds (their authors), the lists of the
+    pen name and of the person behind it (whose page lists every pen name's work), the API's lists (of authors).
+    Saved again: everything."""
     with django_capture_on_commit_callbacks(execute=True):
         person = make_author("NGUYỄN VĂN A")
         pen_name = make_author("VĂN AN", pen_name_of=person)
     purged.clear()
-    touched = {f"article:{site.newest.pk}", f"author:{pen_name.pk}", f"author:{person.pk}", "feeds"}
+    touched = {f"article:{site.newest.pk}", f"author:{pen_name.pk}", f"author:{person.pk}", "feeds", "lists"}
     with django_capture_on_commit_callbacks(execute=True):
         credit = Contribution.objects.create(article=site.newest, author=pen_name, role=Contribution.Role.PHOTO)
     assert purged == [touched]

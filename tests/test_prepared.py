@@ -12,7 +12,7 @@ from django.utils import timezone
 
 from articles import queries
 from articles.lists import CardList
-from articles.models import Article, Section
+from articles.models import Article, OldSlug, Section
 from articles.prepared import PreparedQuery
 from tests.factories import make_article, make_author, make_section
 
@@ -57,7 +57,7 @@ def test_prepared_rows_are_the_rows_the_queryset_gives():
     cards = CardList(section).page(0, 10)
 
     assert cards == list(Article.objects.published().filter(section=section)) == articles[::-1]
-    assert queries.related_to(articles[0]) == articles[1:][::-1]
+    assert queries.related_to(articles[0]).articles == articles[1:][::-1][: queries.RELATED]
     assert queries.section_menu() == list(Section.objects.all())
 
 
@@ -76,16 +76,28 @@ def test_a_value_that_does_not_reach_the_sql_as_it_is_given_is_refused_with_the_
     "build",
     [
         lambda slug: Article.objects.filter(slug=slug).values("headline"),
-        lambda slug: Article.objects.filter(slug=slug).annotate(n=Count("old_slugs")),
         lambda slug: Article.objects.filter(slug=slug).prefetch_related("old_slugs"),
     ],
-    ids=["values", "annotate", "prefetch_related"],
+    ids=["values", "prefetch_related"],
 )
 def test_what_the_rows_alone_do_not_make_is_refused_rather_than_dropped(build):
     make_article(slug="bai-mot")
 
-    with pytest.raises(ValueError, match="no values\\(\\), annotate\\(\\) or prefetch_related\\(\\)"):
+    with pytest.raises(ValueError, match="no values\\(\\) or prefetch_related\\(\\)"):
         PreparedQuery(Article, build, slug=str)(slug="bai-mot")
+
+
+def test_an_annotation_is_set_on_each_object_as_the_queryset_sets_it_and_columns_can_name_it():
+    article = make_article(slug="bai-mot")
+    OldSlug.objects.create(slug="bai-cu", article=article)
+    OldSlug.objects.create(slug="bai-cu-hon", article=article)
+    counted = PreparedQuery(
+        Article, lambda slug: Article.objects.filter(slug=slug).annotate(moves=Count("old_slugs")), slug=str
+    )
+
+    [found] = counted(slug="bai-mot")
+    assert (found, found.moves) == (article, 2)
+    assert counted.columns(("moves", "slug"), slug="bai-mot") == [(2, "bai-mot")]
 
 
 @pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")

@@ -4,11 +4,12 @@ from datetime import timedelta
 import pytest
 from django.core.management import CommandError, call_command
 from django.db import connection
+from django.db.models import F
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
 from articles.management.commands.seed_demo import DEMO_LEAD, SECTIONS
-from articles.models import Article, Author, Section
+from articles.models import Article, Author, Contribution, Section, Tag, Thread
 from articles.sanitize import clean_body
 from tests.factories import make_article
 
@@ -40,6 +41,7 @@ def test_creates_marked_published_articles_over_sections_and_authors():
     assert set(Section.objects.values_list("name", flat=True)) == set(SECTIONS)
 
 
+@pytest.mark.urls("tests.owner_pages_urls")  # their pages link their tags and threads
 def test_demo_articles_are_searchable_and_readable(client):
     """Demo articles are indexed as save() would index them: their words find them, and their pages open."""
     seed(articles=30, seed=4)
@@ -101,3 +103,18 @@ def test_writes_in_bulk():
     inserts = [q for q in queries if q["sql"].startswith('INSERT INTO "articles_article"')]
     assert 1 <= len(inserts) <= 400 / 30
     assert Article.objects.count() == 400
+
+
+def test_demo_articles_have_tags_threads_and_photo_credits_and_delete_removes_them():
+    """Benchmarks meet every part of the article page: each demo article has one to four tags, some are in a thread,
+    some credit a photographer besides their writer; --delete leaves no demo tag, thread or author behind."""
+    seed(articles=80, seed=6)
+    demo = Article.objects.filter(source_key__startswith="demo:6:")
+    assert {article.tags.count() for article in demo} <= {1, 2, 3, 4}
+    assert demo.filter(thread__isnull=False).exists() and demo.filter(thread__isnull=True).exists()
+    photo = Contribution.objects.filter(article__in=demo, role=Contribution.Role.PHOTO)
+    assert photo.exists() and not photo.filter(author=F("article__author")).exists()
+    assert Tag.objects.count() > 20 and Thread.objects.exists()
+
+    seed(delete=True)
+    assert not Tag.objects.exists() and not Thread.objects.exists() and not Author.objects.exists()

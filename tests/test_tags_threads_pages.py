@@ -227,8 +227,8 @@ def test_sitemaps_list_tags_and_threads_with_a_visible_article_only(client):
 
 @pytest.mark.parametrize("count", [3, 60])
 def test_tag_and_thread_pages_cost_what_a_section_page_costs(client, django_assert_num_queries, count):
-    """Three queries each, with 3 photo articles or 60: the owner (a thread with its pinned lead and whether readers
-    may see it), the page of cards (no count), the header's menu; as the section page."""
+    """Four queries each, with 3 photo articles or 60: the owner (a thread with its pinned lead and whether readers
+    may see it), the page of cards (no count), the cards' credits and tags, the header's menu; as the section page."""
     section, tag, thread = make_section("Kinh tế"), make_tag("Cần Thơ"), make_thread("Mùa nước nổi")
     articles = make_many(count, tag=tag, section=section, thread=thread, author=make_author("THANH THY"))
     photo = make_article(headline="Ảnh", image=uploaded_image())
@@ -237,12 +237,12 @@ def test_tag_and_thread_pages_cost_what_a_section_page_costs(client, django_asse
     thread.image = photo.image.name
     thread.save()
     for url in (section.get_absolute_url(), tag.get_absolute_url(), thread.get_absolute_url()):
-        with django_assert_num_queries(3):
+        with django_assert_num_queries(4):
             response = client.get(url)
         assert response.status_code == 200 and "<picture>" in response.content.decode()
     if count > 20:
         for url in (tag.get_absolute_url(), thread.get_absolute_url()):
-            with django_assert_num_queries(3):
+            with django_assert_num_queries(4):
                 assert client.get(url, {"page": 2}).status_code == 200
 
 
@@ -250,7 +250,7 @@ def test_tag_and_thread_pages_cost_what_a_section_page_costs(client, django_asse
 def test_tag_and_thread_feeds_cost_what_a_section_feed_costs(client, django_assert_num_queries, kind):
     tag, thread = make_tag("Cần Thơ"), make_thread("Mùa nước nổi")
     make_many(30, tag=tag, thread=thread)
-    with django_assert_num_queries(2):  # the owner, its articles
+    with django_assert_num_queries(3):  # the owner, its articles, their credits and tags
         assert client.get(f"/{kind}/{tag.slug if kind == 'tags' else thread.slug}/feed/").status_code == 200
 
 

@@ -2,18 +2,15 @@
 list, from ``Article.objects.published()`` like every public query."""
 
 import functools
-import operator
 from datetime import datetime
 
-from django.db import models
-from django.db.models import Value
 from django.utils import timezone
 
-from articles import front
+from articles import front, queries
 from articles.api import filters
 from articles.api.pagination import Cursor
-from articles.models import Article, ArticleTag, Author, Contribution, Tag, Thread
-from articles.prepared import PreparedQuery, PreparedRows
+from articles.models import Article
+from articles.prepared import PreparedQuery
 
 
 def page(narrowed_by, cursor, size):
@@ -23,7 +20,7 @@ def page(narrowed_by, cursor, size):
     values = {"now": timezone.now(), **narrowed_by, **({"at": cursor.published_at, "pk": cursor.pk} if cursor else {})}
     # One more than a page: whether it comes back says whether there is a next page.
     found = _page_query(frozenset(narrowed_by), cursor is not None, size + 1)(**values)
-    return with_credits_and_tags(found[:size]), Cursor.after(found[size - 1]) if len(found) > size else None
+    return queries.load_credits_and_tags(found[:size]), Cursor.after(found[size - 1]) if len(found) > size else None
 
 
 # Compiled once per process for each set of filters, with or without a cursor, and page size (the SQL holds the
@@ -46,120 +43,10 @@ def _page_query(narrowed_by, seek, limit):
     return PreparedQuery(Article, build, **kinds)
 
 
-# What one query reads of some articles besides their own rows, in one UNION ALL of like columns: each credit beyond
-# the author (with the person behind its pen name) and each tag; for an article read without them (by its slug, as its
-# page reads it), its thread and its author's person too. Two prefetches would be two queries, and Django's prefetch
-# makes a queryset per article and relation; building this query with the ORM on each request cost a third of a
-# page: it is compiled once per process for each number of ids (rounded up to a power of two: a few sizes).
-CREDIT, TAG, OWNERS = "credit", "tag", "owners"
-
-
-def with_credits_and_tags(articles, owners=False):
-    """`articles`, each with its contributions (their authors and the people behind pen names) where `Article.credits`
-    reads them (the prefetch cache), and its tags in the article's order as `ordered_tags` (`article.tags.all()`
-    orders them by name, and makes a manager each time): one query for them all, none for no article. With
-    `owners`, each one's thread and its author's person too, for articles read without them (``summaries()`` joins
-    them)."""
-    if not articles:
-        return articles
-    size = 1 << (len(articles) - 1).bit_length()
-    ids = {f"id{n}": article.pk for n, article in enumerate(articles)}
-    ids.update({f"id{n}": 0 for n in range(len(articles), size)})
-    by_pk = {article.pk: article for article in articles}
-    found = {pk: ([], []) for pk in by_pk}
-    authors, tags = {}, {}
-    for row in sorted(_extras(size, owners)(**ids), key=operator.itemgetter(2, 3)):
-        kind, article, position, pk, ref, name, slug, person, person_name, person_slug, role = row
-        if kind == CREDIT:
-            author = authors.get(ref) or authors.setdefault(
-                ref, _author(ref, name, slug, person, person_name, person_slug)
-            )
-            made = Contribution(pk, article, ref, role, position)  # positional: Model.__init__'s fast path
-            _CREDITED.set_cached_value(made, author)
-            found[article][0].append(made)
-        elif kind == TAG:
-            found[article][1].append(tags.get(ref) or tags.setdefault(ref, Tag(id=ref, name=name, slug=slug)))
-        else:
-            written = by_pk[article]
-            written.thread = Thread(id=ref, name=name, slug=slug) if ref else None
-            written.author.pen_name_of = Author(id=person, name=person_name, slug=person_slug) if person else None
-    for article in articles:
-        cache = getattr(article, "_prefetched_objects_cache", None)
-        if cache is None:
-            cache = article._prefetched_objects_cache = {}
-        cache["contributions"], article.ordered_tags = found[article.pk]
-    return articles
-
-
-_CREDITED = Contribution._meta.get_field("author")
-
-
-def _author(pk, name, slug, person, person_name, person_slug):
-    author = Author(id=pk, name=name, slug=slug)
-    author.pen_name_of = Author(id=person, name=person_name, slug=person_slug) if person else None
-    return author
-
-
-@functools.lru_cache(maxsize=32)
-def _extras(size, owners):
-    kinds = {f"id{n}": int for n in range(size)}
-
-    def build(**marks):
-        ids = list(marks.values())
-        text, number = models.CharField(), models.IntegerField()
-        nothing, no_text = Value(None, output_field=number), Value(None, output_field=text)
-        credits = Contribution.objects.filter(article_id__in=ids).values_list(
-            Value(CREDIT, output_field=text),
-            "article_id",
-            "position",
-            "id",
-            "author_id",
-            "author__name",
-            "author__slug",
-            "author__pen_name_of_id",
-            "author__pen_name_of__name",
-            "author__pen_name_of__slug",
-            "role",
-        )
-        tags = ArticleTag.objects.filter(article_id__in=ids).values_list(
-            Value(TAG, output_field=text),
-            "article_id",
-            "position",
-            "id",
-            "tag_id",
-            "tag__name",
-            "tag__slug",
-            nothing,
-            no_text,
-            no_text,
-            Value("", output_field=text),
-        )
-        parts = [tags]
-        if owners:
-            parts.append(
-                Article.objects.filter(pk__in=ids).values_list(
-                    Value(OWNERS, output_field=text),
-                    "id",
-                    Value(0, output_field=number),
-                    "id",
-                    "thread_id",
-                    "thread__name",
-                    "thread__slug",
-                    "author__pen_name_of_id",
-                    "author__pen_name_of__name",
-                    "author__pen_name_of__slug",
-                    Value("", output_field=text),
-                )
-            )
-        return credits.order_by().union(*(part.order_by() for part in parts), all=True)
-
-    return PreparedRows(Contribution, build, **kinds)
-
-
 def summaries(ids, now):
     """The visible articles among `ids`, as summaries with their credits and tags, by id: two queries."""
     found = list(Article.objects.published(now).summaries().filter(pk__in=ids)) if ids else []
-    return {article.pk: article for article in with_credits_and_tags(found)}
+    return {article.pk: article for article in queries.load_credits_and_tags(found)}
 
 
 def with_visible_leads(threads, now=None):

@@ -8,7 +8,7 @@ Times are ISO 8601 with the newsroom's offset (`formatting.iso`: 2026-12-01T08:0
 `url` is the page a reader opens (the canonical URL), `api_url` the same thing in the API.
 
 An article's credits (`bylines`, `byline`) and tags are read for a whole page in one query
-(`queries.with_credits_and_tags`); its section, thread and author come with its row.
+(`articles.queries.load_credits_and_tags`); its section, thread and author come with its row.
 """
 
 import functools

@@ -14,6 +14,7 @@ from drf_spectacular.views import SpectacularAPIView, SpectacularSwaggerSplitVie
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
+from articles import queries as site_queries
 from articles import search
 from articles.api import errors, filters, pagination, queries, serializers
 from articles.api.errors import NOT_FOUND, Error, Missing
@@ -126,7 +127,7 @@ class ArticleDetail(ApiView):
             return HttpResponsePermanentRedirect(slug_url("api:article-detail", moved.article.slug))
         except Gone as gone:
             return Response(errors.TakenDown.shape(gone.takedown), status=410)
-        queries.with_credits_and_tags([article], owners=True)
+        site_queries.load_credits_and_tags([article], owners=True)
         response = Response(serializers.ArticleDetail.shape(article, serializers.Links.of(request)))
         response["Last-Modified"] = http_date(article.modified_at.timestamp())
         return response
@@ -336,7 +337,7 @@ class Search(ApiView):
         results = Article.objects.published().summaries().search(query)
         links = serializers.Links.of(request)
         number, size = self.params["page"], pagination.PAGE_SIZE
-        found = queries.with_credits_and_tags(list(results[(number - 1) * size : number * size]))
+        found = site_queries.load_credits_and_tags(list(results[(number - 1) * size : number * size]))
         return Response(
             {
                 "query": query,

@@ -88,7 +88,9 @@ def _article_page(context):
     owners = [section_key(article.section_id)] if article.section_id else []
     if article.thread_id:
         owners.append(thread_key(article.thread_id))
-    return [article_key(article.pk), *owners, *_cards(context["related"])]
+    owners += [tag_key(tag.pk) for tag in context["tags"]]
+    around = [neighbour for neighbour in (context["thread_previous"], context["thread_next"]) if neighbour]
+    return [article_key(article.pk), *owners, *_cards(context["related"]), *_cards(around)]
 
 
 def _thread_page(context):

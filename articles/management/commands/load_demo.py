@@ -3,7 +3,8 @@ from pathlib import Path
 from django.core.management.base import BaseCommand, CommandError
 
 from articles.importer import Outcome, import_source, open_sources, read_image, summary
-from articles.models import Section
+from articles.models import Article, ArticleTag, Section, Tag, Thread
+from articles.text import fold
 
 DEMO_DIR = Path(__file__).resolve().parents[2] / "fixtures" / "demo"
 # One folder of DEMO_DIR per section, by slug; positions follow the HTX fixture's "Xây dựng Đảng" (1).
@@ -13,6 +14,21 @@ DEMO_SECTIONS = {
     "van-hoa": ("Văn hóa", 4),
     "the-thao": ("Thể thao", 5),
 }
+
+# The demo articles' tags, in order (the first the primary one), and those that make a story thread, oldest first.
+DEMO_TAGS = {
+    "demo-01-xe-buyt-dien": ["Giao thông", "Chuyển đổi số"],
+    "demo-02-tiep-nhan-ho-so-buoi-toi": ["Cải cách hành chính", "Chuyển đổi số"],
+    "demo-03-htx-rau-dat-hang": ["Hợp tác xã", "Nông nghiệp"],
+    "demo-04-cho-khong-tien-mat": ["Chuyển đổi số", "Chợ"],
+    "demo-05-thu-vien-mo-cua-toi": ["Thư viện", "Văn hóa đọc"],
+    "demo-06-don-ca-tai-tu-hoc-sinh": ["Đờn ca tài tử", "Học sinh"],
+    "demo-07-giai-chay-ven-song": ["Chạy bộ", "Giao thông"],
+    "demo-08-bong-da-nu-thieu-nien": ["Bóng đá", "Học sinh"],
+}
+DEMO_THREAD = "Bài mẫu: Thành phố số"
+DEMO_THREAD_INTRO = "Dòng sự kiện mẫu: những bài mẫu về dịch vụ số của một thành phố giả định."
+DEMO_THREAD_ARTICLES = ["demo-01-xe-buyt-dien", "demo-02-tiep-nhan-ho-so-buoi-toi", "demo-04-cho-khong-tien-mat"]
 
 
 class Command(BaseCommand):
@@ -39,4 +55,18 @@ class Command(BaseCommand):
         totals = f"Nội dung mẫu: {summary(outcomes)}."
         if Outcome.FAILED in outcomes:
             raise CommandError(totals)
+        self.link_demo()
         self.stdout.write(self.style.SUCCESS(totals))
+
+    @staticmethod
+    def link_demo():
+        """The demo articles' tags and thread, where missing: a second run reads and writes nothing more."""
+        articles = {article.source_key: article for article in Article.objects.filter(source_key__in=DEMO_TAGS)}
+        for key, article in articles.items():
+            for position, name in enumerate(DEMO_TAGS[key]):
+                tag = Tag.objects.get_or_create(folded=fold(name), defaults={"name": name})[0]
+                ArticleTag.objects.get_or_create(article=article, tag=tag, defaults={"position": position})
+        thread = Thread.objects.get_or_create(name=DEMO_THREAD, defaults={"intro": DEMO_THREAD_INTRO})[0]
+        outside = [articles[key].pk for key in DEMO_THREAD_ARTICLES if key in articles and not articles[key].thread_id]
+        if outside:
+            Article.objects.filter(pk__in=outside).update(thread=thread)

@@ -2,8 +2,10 @@
 
 Every demo article is marked three ways: the headline starts with "[Demo]", the lead says it is generated
 demo content, and ``source_key`` is ``demo:<seed>:<n>`` (which is also how ``--delete`` finds them). Demo
-authors are named "[Demo] …". The text for a seed is always the same; publication dates are spread over the
-two years before the run.
+authors, tags and threads are named "[Demo] …". The text for a seed is always the same; publication dates are spread
+over the two years before the run. Each article has one to four tags (a few common, many rare, as real tags are), some
+belong to a thread, and some have a photographer besides their writer, so that benchmarks meet each part of the
+article page.
 
 A second run with the same seed refuses (it would only repeat the same articles); another seed adds more.
 """
@@ -17,7 +19,7 @@ from django.db import connection, transaction
 from django.utils import timezone
 from tqdm import tqdm
 
-from articles.models import Article, Author, Section
+from articles.models import Article, ArticleTag, Author, Contribution, Section, Tag, Thread
 from articles.text import slugify
 
 DEMO_PREFIX = "[Demo] "
@@ -26,6 +28,17 @@ SOURCE_PREFIX = "demo:"
 SECTIONS = ["Thời sự", "Kinh tế", "Xã hội", "Văn hóa", "Giáo dục", "Thể thao"]
 AUTHORS = ["THANH THY", "HOÀNG VŨ", "MINH HUYỀN", "ĐĂNG KHOA", "BẢO NGỌC", "QUỐC TRUNG", "KIM LIÊN", "TRƯỜNG GIANG"]
 SPREAD = timedelta(days=730)
+# Tags, most used first (drawn with Zipf-like weights, as the words below), and threads: one article in THREAD_EVERY
+# belongs to one; one in PHOTO_EVERY has a photographer (another demo author) credited beside its writer.
+TAGS = """Cần Thơ|Ninh Kiều|Cái Răng|Bình Thủy|Ô Môn|Thốt Nốt|Phong Điền|Cờ Đỏ|Vĩnh Thạnh|Thới Lai|nông nghiệp|
+hợp tác xã|lúa gạo|trái cây|thủy sản|mùa nước nổi|hạn mặn|sạt lở|giao thông|y tế|giáo dục|du lịch|chợ nổi|
+chuyển đổi số|khởi nghiệp|doanh nghiệp|đầu tư|xuất khẩu|an sinh|môi trường|bóng đá|đờn ca tài tử|lễ hội|
+Hội đồng nhân dân|xây dựng Đảng|thanh niên
+""".replace("\n", "").split("|")
+TAG_WEIGHTS = list(accumulate(1 / (rank + 3) for rank in range(len(TAGS))))
+THREADS = ["Mùa nước nổi", "Kỳ họp Hội đồng nhân dân", "Đổi mới hợp tác xã", "Phòng chống sạt lở", "Chuyển đổi số"]
+THREAD_EVERY = 20
+PHOTO_EVERY = 4
 
 # Most frequent first: word n is drawn with weight 1/(n+5) (Zipf-like), as in real text, so a benchmark meets both
 # very common words ("phát triển") and rarer ones ("Đức Phương").
@@ -87,20 +100,43 @@ class Command(BaseCommand):
                 for position, name in enumerate(SECTIONS)
             ]
             authors = [Author.objects.get_or_create(name=f"{DEMO_PREFIX}{name}")[0] for name in AUTHORS]
+            tags = [Tag.objects.get_or_create(name=f"{DEMO_PREFIX}{name}")[0] for name in TAGS]
+            threads = [Thread.objects.get_or_create(name=f"{DEMO_PREFIX}{name}")[0] for name in THREADS]
+            # Links drawn apart from the text, so that a seed's articles read as they did before there were any.
+            links = random.Random(f"{seed}:links")
             for start in range(0, articles, batch_size):
                 batch = [
                     self.demo_article(rng, seed, n, now, sections, authors)
                     for n in range(start, min(start + batch_size, articles))
                 ]
+                for article in batch:
+                    if links.randrange(THREAD_EVERY) == 0:
+                        article.thread = links.choice(threads)
                 Article.objects.bulk_create(batch)
+                self.link(links, batch, tags, authors)
                 progress.update(len(batch))
         with connection.cursor() as cursor:
             # The table changed shape all at once: give the query planner fresh statistics now (PostgreSQL's
             # autovacuum would, later; nothing would on SQLite, which then plans some queries badly).
-            cursor.execute(f"ANALYZE {Article._meta.db_table}")
+            for model in (Article, ArticleTag, Contribution):
+                cursor.execute(f"ANALYZE {model._meta.db_table}")
         self.stdout.write(
-            f"Đã tạo {articles} bài demo (seed {seed}) trong {len(sections)} chuyên mục, {len(authors)} tác giả."
+            f"Đã tạo {articles} bài demo (seed {seed}) trong {len(sections)} chuyên mục, {len(authors)} tác giả, "
+            f"{len(tags)} thẻ, {len(threads)} dòng sự kiện."
         )
+
+    @staticmethod
+    def link(rng, articles, tags, authors):
+        """Give each of `articles` (created) one to four tags, in order, and one in PHOTO_EVERY a photographer."""
+        article_tags, credits = [], []
+        for article in articles:
+            chosen = dict.fromkeys(rng.choices(tags, cum_weights=TAG_WEIGHTS, k=rng.randint(1, 4)))
+            article_tags += [ArticleTag(article=article, tag=tag, position=i) for i, tag in enumerate(chosen)]
+            if rng.randrange(PHOTO_EVERY) == 0:
+                photographer = rng.choice([author for author in authors if author != article.author])
+                credits.append(Contribution(article=article, author=photographer, role=Contribution.Role.PHOTO))
+        ArticleTag.objects.bulk_create(article_tags)
+        Contribution.objects.bulk_create(credits)
 
     @staticmethod
     def demo_article(rng, seed, n, now, sections, authors):
@@ -128,7 +164,11 @@ class Command(BaseCommand):
     def delete_demo(self):
         with transaction.atomic():
             _, deleted = Article.objects.filter(source_key__startswith=SOURCE_PREFIX).delete()
-            Author.objects.filter(name__startswith=DEMO_PREFIX, articles__isnull=True).delete()
+            Author.objects.filter(
+                name__startswith=DEMO_PREFIX, articles__isnull=True, contributions__isnull=True
+            ).delete()
+            for model in (Tag, Thread):
+                model.objects.filter(name__startswith=DEMO_PREFIX, articles__isnull=True).delete()
         self.stdout.write(f"Đã xóa {deleted.get('articles.Article', 0)} bài demo.")
 
 
