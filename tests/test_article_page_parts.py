@@ -16,7 +16,7 @@ from django.utils import timezone
 from articles.models import Article, ArticleTag, Contribution, RelatedPick
 from tests.factories import make_article, make_author, make_section, make_tag, make_thread
 
-pytestmark = [pytest.mark.django_db, pytest.mark.urls("tests.owner_pages_urls")]
+pytestmark = pytest.mark.django_db
 
 
 def hours_ago(hours):

@@ -41,7 +41,6 @@ def test_creates_marked_published_articles_over_sections_and_authors():
     assert set(Section.objects.values_list("name", flat=True)) == set(SECTIONS)
 
 
-@pytest.mark.urls("tests.owner_pages_urls")  # their pages link their tags and threads
 def test_demo_articles_are_searchable_and_readable(client):
     """Demo articles are indexed as save() would index them: their words find them, and their pages open."""
     seed(articles=30, seed=4)
