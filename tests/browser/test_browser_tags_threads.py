@@ -17,7 +17,7 @@ THREAD = "Mùa nước nổi 2026"
 
 
 @pytest.fixture
-def newsroom(db):
+def newsroom(transactional_db):
     """The byline and the photographer exist, the tag "Cần Thơ" too, and the thread with yesterday's article in it."""
     author = make_author(AUTHOR)
     make_author(PHOTOGRAPHER)
