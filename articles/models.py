@@ -307,6 +307,12 @@ class Tag(ArticleOwner):
         if other := Tag.objects.exclude(pk=self.pk).filter(folded=folded).first():
             raise ValidationError({"name": f"Đã có thẻ “{other.name}” (trùng khi bỏ dấu và chữ hoa); hãy dùng thẻ đó."})
 
+    @staticmethod
+    def merged_at(slug):
+        """The tag that the tag once at `slug` was merged into (its old URL moves there), or None."""
+        moved = TagRedirect.objects.select_related("tag").filter(slug=slug).first()
+        return moved and moved.tag
+
     def merge_into(self, kept):
         """Move this tag's articles to `kept` and delete this tag; its URL (and those merged into it before) answers a
         permanent redirect to `kept`'s. An article that had both keeps one link, at the better of the two places.

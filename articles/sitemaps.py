@@ -5,9 +5,11 @@ from datetime import timedelta
 
 from django.contrib.sitemaps import Sitemap
 from django.db.models import Max
+from django.db.models.functions import Coalesce
 from django.utils import timezone
+from django.utils.functional import cached_property
 
-from articles.models import CHANGE_TIMES, Article, Author, Section, Tag, Thread, last_change
+from articles.models import CHANGE_TIMES, Article, Author, Contribution, Section, Tag, Thread, last_change
 
 
 class ArticleSitemap(Sitemap):
@@ -39,7 +41,30 @@ class SectionSitemap(OwnerSitemap):
 
 
 class AuthorSitemap(OwnerSitemap):
-    model = Author
+    """The people with a visible article in any role, each once, at their main name's page (a pen name's page is a
+    301 to it); lastmod is when the newest change of what their page lists was."""
+
+    def items(self):
+        return self.people
+
+    @cached_property
+    def people(self):
+        # Read once per request: the index asks for the items twice (how many pages, the latest lastmod).
+        visible = Article.objects.published()
+        person = Coalesce("author__pen_name_of", "author")
+        changed = {}
+        for rows in (
+            visible.values(person=person).annotate(lastmod=Max(last_change())),
+            Contribution.objects.filter(article__in=visible)
+            .values(person=person)
+            .annotate(lastmod=Max(last_change("article__"))),
+        ):
+            for row in rows.order_by():
+                changed[row["person"]] = max(changed.get(row["person"], row["lastmod"]), row["lastmod"])
+        people = list(Author.objects.filter(pk__in=changed).only("slug").order_by("slug"))
+        for author in people:
+            author.lastmod = changed[author.pk]
+        return people
 
 
 class TagSitemap(OwnerSitemap):

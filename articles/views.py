@@ -19,7 +19,7 @@ from django.views.generic import DetailView, ListView, TemplateView
 from articles import front, most_read, pagecache, queries, search, workflow
 from articles.links import fixed_url
 from articles.lists import CardList
-from articles.models import Article, Author, Correction, Section, Tag, TagRedirect, Thread
+from articles.models import Article, Author, Correction, Section, Tag, Thread
 from articles.pagination import Cursor, LostPlace, UncountedPaginator, without_cursor, written_number
 from articles.reading import Gone, Moved, article_for_reader
 
@@ -166,10 +166,10 @@ def tag_at(slug):
     try:
         return Tag.objects.get(slug=slug)
     except Tag.DoesNotExist:
-        redirect = TagRedirect.objects.select_related("tag").filter(slug=slug).first()
-        if redirect is None:
+        kept = Tag.merged_at(slug)
+        if kept is None:
             raise Http404("Không có thẻ này.") from None
-        raise Merged(redirect.tag) from None
+        raise Merged(kept) from None
 
 
 def to_merged(request, merged, url=None):

@@ -4,7 +4,7 @@ from xml.etree import ElementTree
 import pytest
 from django.utils import timezone
 
-from articles.models import Article
+from articles.models import Article, Contribution
 from tests.factories import make_article, make_author, make_section, make_tag, make_thread
 
 pytestmark = pytest.mark.django_db
@@ -79,6 +79,28 @@ def test_section_and_author_sitemaps_list_only_pages_with_visible_articles(clien
         assert as_datetime(value) == newest.modified_at.replace(microsecond=0)
 
 
+def test_the_author_sitemap_lists_each_person_once_at_their_main_name_whatever_their_role(client):
+    """A person credited under a pen name or only as a photographer is listed, at their own page (a pen name's page
+    moves there), once; their lastmod is the newest change of what that page lists."""
+    person, photographer, idle = make_author("NGUYỄN VĂN A"), make_author("HOÀNG ANH"), make_author("MINH ANH")
+    pen_name = make_author("VĂN AN", pen_name_of=person)
+    older = make_article(author=person, published_at=timezone.now() - timedelta(days=2))
+    newer = make_article(author=pen_name, published_at=timezone.now() - timedelta(hours=2))
+    Contribution.objects.create(article=older, author=photographer, role=Contribution.Role.PHOTO)
+    draft = make_article(author=idle, status=Article.Status.DRAFT)
+    Contribution.objects.create(article=draft, author=idle, role=Contribution.Role.PHOTO)
+    authors = urls(client, "/sitemap-authors.xml")
+    assert sorted(authors) == sorted(
+        f"http://testserver{author.get_absolute_url()}" for author in (person, photographer)
+    )
+    assert as_datetime(authors[f"http://testserver{person.get_absolute_url()}"]) == newer.modified_at.replace(
+        microsecond=0
+    )
+    assert as_datetime(authors[f"http://testserver{photographer.get_absolute_url()}"]) == older.modified_at.replace(
+        microsecond=0
+    )
+
+
 def test_news_sitemap_holds_the_last_48_hours_with_news_tags(client, settings):
     """/sitemap-news.xml: visible articles of the last 48 hours, with publication name, language vi, date, title."""
     settings.SITE_NAME = "Báo Cần Thơ"
@@ -112,10 +134,11 @@ def test_robots_txt_points_at_both_sitemaps_and_keeps_crawlers_out_of_admin(clie
 @pytest.mark.parametrize(
     ("url", "budget"),
     [
-        ("/sitemap.xml", 10),  # per listed sitemap (five): its latest change (one aggregate) and its page count
+        # per listed sitemap (five): its latest change (one aggregate) and its page count; the people's: three
+        ("/sitemap.xml", 11),
         ("/sitemap-articles.xml", 2),  # count and page
         ("/sitemap-sections.xml", 2),
-        ("/sitemap-authors.xml", 2),
+        ("/sitemap-authors.xml", 3),  # the people's last change as author, as contributor; their pages
         ("/sitemap-tags.xml", 2),
         ("/sitemap-threads.xml", 2),
         ("/sitemap-news.xml", 2),

@@ -16,7 +16,7 @@ from rest_framework import serializers
 from articles import search
 from articles.api.errors import BadParameters
 from articles.api.pagination import MAX_PAGE_SIZE, PAGE_SIZE, Cursor
-from articles.models import Author, Section, Tag, TagRedirect, Thread
+from articles.models import Author, Section, Tag, Thread
 from articles.text import SLUG_PATTERN, is_slug
 
 # A reader's search has at most this many pages: the results stop at search.MAX_RESULTS, as on the site.
@@ -125,9 +125,7 @@ class ArticleFilters(Paged):
         return found.person  # a pen name stands for the person: what they made under every name
 
     def validate_tag(self, slug):
-        found = Tag.objects.filter(slug=slug).first() or getattr(
-            TagRedirect.objects.select_related("tag").filter(slug=slug).first(), "tag", None
-        )
+        found = Tag.objects.filter(slug=slug).first() or Tag.merged_at(slug)
         if found is None:
             raise serializers.ValidationError(f"Không có thẻ “{slug}”.")
         return found

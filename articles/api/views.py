@@ -19,7 +19,7 @@ from articles import search
 from articles.api import errors, filters, pagination, queries, serializers
 from articles.api.errors import NOT_FOUND, Error, Missing
 from articles.links import fixed_url, slug_url
-from articles.models import Article, Author, Contribution, Section, Tag, TagRedirect, Thread
+from articles.models import Article, Author, Contribution, Section, Tag, Thread
 from articles.reading import Gone, Moved, article_for_reader
 
 REFUSED = {
@@ -274,10 +274,10 @@ class TagDetail(OwnerDetail):
     missing = "Không có thẻ này, hoặc thẻ chưa có bài xuất bản."
 
     def elsewhere(self, slug):
-        moved = TagRedirect.objects.filter(slug=slug).select_related("tag").first()
-        if moved is None:
+        kept = Tag.merged_at(slug)
+        if kept is None:
             return super().elsewhere(slug)
-        return HttpResponsePermanentRedirect(slug_url("api:tag-detail", moved.tag.slug))
+        return HttpResponsePermanentRedirect(slug_url("api:tag-detail", kept.slug))
 
 
 @extend_schema_view(
