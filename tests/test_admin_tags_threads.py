@@ -551,3 +551,19 @@ def test_the_tag_thread_and_author_forms_open_with_their_fields(editor_client):
         assert all(f'name="{name}"' in html for name in inputs), url
     listing = editor_client.get("/admin/articles/author/", {"q": "NGUYỄN"}).content.decode()
     assert "HẢI ĐĂNG" in listing  # a person's main name finds their pen names
+
+
+def test_people_and_threads_are_found_typed_without_accents_in_the_contributors_and_thread_pickers(editor_client):
+    """The article form's autocompletes for a contributor and a thread: "hoang" finds "HOÀNG ANH" (and the pen names
+    of a person found by their main name), "mua nuoc" finds "Mùa nước nổi"; other names are not offered."""
+    person, other = make_author("HOÀNG ANH"), make_author("THANH THY")
+    pen_name = make_author("H.A", pen_name_of=person)
+    make_thread("Mùa nước nổi"), make_thread("Chuyển đổi số")
+
+    def offered(model, field, term):
+        query = {"app_label": "articles", "model_name": model, "field_name": field, "term": term}
+        return [item["text"] for item in editor_client.get("/admin/autocomplete/", query).json()["results"]]
+
+    assert sorted(offered("contribution", "author", "hoang")) == sorted([person.name, pen_name.name])
+    assert other.name not in offered("contribution", "author", "hoang")
+    assert offered("article", "thread", "mua nuoc") == ["Mùa nước nổi"]

@@ -6,6 +6,7 @@ from django.contrib import admin
 from django.contrib.auth import get_user_model
 
 from articles import workflow
+from articles.admin.folded import FoldedNameSearch
 from articles.admin.initial import InitialValuesMixin
 from articles.models import Author, Section
 
@@ -14,11 +15,13 @@ SLUG_SCRIPTS = ["admin/js/urlify.js", "articles/js/urlify_vi.js"]
 
 
 @admin.register(Author)
-class AuthorAdmin(InitialValuesMixin, admin.ModelAdmin):
+class AuthorAdmin(FoldedNameSearch, InitialValuesMixin, admin.ModelAdmin):
     list_display = ["name", "slug", "pen_name_of", "user"]
     list_select_related = ["pen_name_of", "user"]
-    # A person's main name also finds their pen names (in the contributors' autocomplete too).
-    search_fields = ["name", "pen_name_of__name"]
+    # Typed without accents; a person's main name also finds their pen names (in the contributors' autocomplete too).
+    search_fields = ["name"]
+    folded_search_fields = ("name", "pen_name_of__name")
+    search_help_text = "Tìm theo bút danh hoặc tên chính, không phân biệt dấu và chữ hoa."
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user", "pen_name_of"]
 
