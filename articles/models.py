@@ -19,8 +19,9 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Max, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Func, Max, OuterRef, Q
 from django.db.models.functions import Coalesce, Greatest
+from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
@@ -79,6 +80,17 @@ def last_change(prefix=""):
     loaded row."""
     # Coalesced to the publication: SQLite's MAX() of several values is NULL when one is, and a time may be missing.
     return Greatest(*(Coalesce(f"{prefix}{name}", f"{prefix}published_at") for name in CHANGE_TIMES))
+
+
+class Unindexed(Func):
+    """A column as a value no index range may start from: SQLite's unary plus (docs/PERFORMANCE.md, "Deep pages by
+    their link"); the column itself elsewhere."""
+
+    template = "%(expressions)s"
+    output_field = models.DateTimeField()
+
+    def as_sqlite(self, compiler, connection, **extra_context):
+        return super().as_sql(compiler, connection, template="+%(expressions)s", **extra_context)
 
 
 class PublicQuerySet(models.QuerySet):
@@ -479,16 +491,20 @@ class ArticleQuerySet(PublicQuerySet):
         return [signals.Change(Article(**row), row["pk"], stored=row) for row in rows]
 
     @staticmethod
-    def _visible(now=None):
+    def _visible(now=None, seek=False):
         """The one rule for what a reader may see: published, published at or before now, and not yet taken down."""
         now = now or timezone.now()
         not_taken_down = Q(unpublish_at__isnull=True) | Q(unpublish_at__gt=now)
-        return Q(status=Article.Status.PUBLISHED, published_at__lte=now) & not_taken_down
+        # A list continuing after an article (`seek`, with `after()`) is bounded by that article's time, which is
+        # earlier: with statistics (ANALYZE), SQLite would start its index range at now and walk every newer entry.
+        written = LessThanOrEqual(Unindexed("published_at"), now) if seek else Q(published_at__lte=now)
+        return Q(status=Article.Status.PUBLISHED) & Q(written) & not_taken_down
 
-    def published(self, now=None):
+    def published(self, now=None, *, seek=False):
         """Articles a reader may see (at `now`, by default now). Every public page, feed, sitemap and search starts
-        here."""
-        return self.filter(self._visible(now))
+        here. `seek`: the query also continues after an article (`after()`), whose time bounds it (the same rule,
+        written for the database to start from the article)."""
+        return self.filter(self._visible(now, seek))
 
     def next_visibility_change(self, after):
         """The first moment after `after` at which `published()` changes by the clock alone: a scheduled article

@@ -339,14 +339,14 @@ def cards(owner_model, start, limit, offset=0):
     kinds = {"now": datetime.datetime, **({"owner": int} if owner_model else {}), **({"pk": int} if seek else {})}
 
     def build(now, owner=None, pk=None):
-        listed = Article.objects.published(now)
+        # A seek's own bound is the article's time: published()'s (now) is written so that SQLite does not start there.
+        listed = Article.objects.published(now, seek=seek)
         if owner_model:
             listed = listed.filter(owner_model.listing(owner))
         if seek:
             # Where the article is, read in the same query: one round trip, not two. And PostgreSQL keeps one plan for
             # it; given the article's date as a parameter, it planned each seek near the list's end anew.
-            # The seek comes first in the WHERE clause: SQLite starts its index range at the first bound on a column,
-            # and published()'s own (now) would walk every entry down to the article.
+            # The seek comes first in the WHERE clause: SQLite starts its index range at the first bound on a column.
             at = Subquery(listed.filter(pk=pk).order_by().values("published_at"))
             around = Article.objects.after(at, pk) if start == pagination.AFTER else Article.objects.back_from(at, pk)
             listed = around & listed

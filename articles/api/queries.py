@@ -36,9 +36,9 @@ def _page_query(narrowed_by, seek, limit):
 
     def build(now, at=None, pk=None, **narrowing):
         # The seek is the first condition: SQLite starts its index range at the first bound it finds on the date, and
-        # the visibility rule's own (before now) would walk every entry from the newest down to the cursor.
+        # the visibility rule's own (before now), written for a seek, is none it starts from.
         articles = Article.objects.after(at, pk) if seek else Article.objects.all()
-        return filters.filtered(articles.published(now), **narrowing).summaries()[:limit]
+        return filters.filtered(articles.published(now, seek=seek), **narrowing).summaries()[:limit]
 
     return PreparedQuery(Article, build, **kinds)
 
