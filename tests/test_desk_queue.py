@@ -101,7 +101,7 @@ def test_the_queue_and_the_start_page_take_the_same_queries_however_many_wait(
     desk_head, economy, django_assert_num_queries, count
 ):
     """The queue: the desk's stages, the desk head's sections, the page of articles (each with its last move, in the
-    same query) and the counts: 4 queries with 3 or 30 articles waiting. The desk head's whole start page: 15."""
+    same query) and the counts: 4 queries with 3 or 30 articles waiting. The desk head's whole start page: 16."""
     for minutes in range(count):
         at_stage("Chờ ban biên tập", waited=timedelta(minutes=minutes + 1), section=economy)
     fresh = get_user_model().objects.get(pk=desk_head.pk)
@@ -110,7 +110,7 @@ def test_the_queue_and_the_start_page_take_the_same_queries_however_many_wait(
     assert len(queue.articles) == min(count, workflow.QUEUE_SIZE)
     client = logged_in(desk_head)
     # Session, user, permissions (user's, groups'), the header's unread notifications, the queue's four, the five
-    # boxes (drafts, scheduled, published, taken down, my edits: no edit found, so no article lookup), and the admin's
-    # "recent actions".
-    with django_assert_num_queries(15):
+    # boxes (drafts, scheduled, published, taken down, my edits: no edit found, so no article lookup), their byline's
+    # id (workflow.own_articles, once), and the admin's "recent actions".
+    with django_assert_num_queries(16):
         assert client.get("/admin/").status_code == 200
