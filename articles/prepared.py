@@ -12,10 +12,14 @@ The queryset is still written with the ORM, so the rules it uses (`ArticleQueryS
 import contextlib
 import datetime
 import operator
+import re
 
 from django.conf import settings
 from django.db import connections, router
 from django.db.models.query import ModelIterable, get_related_populators
+
+# A "format" parameter mark in compiled SQL; "%%s" is a literal "%s" (what Django's SQLite backend matches too).
+_PLACEHOLDER = re.compile(r"(?<!%)%s")
 
 
 def _same(ops, value):
@@ -104,13 +108,18 @@ class _Compiled:
                 f"Query: {queryset.query}"
             )
         compiler = queryset.query.get_compiler(using=using)
-        self.sql, params = compiler.as_sql()
+        sql, params = compiler.as_sql()
         ops = connections[using].ops
         where = {KINDS[prepared.kinds[name]][1](ops, mark): name for name, mark in marks.items()}
-        self.params = list(params)
-        self.slots = [(i, where[param]) for i, param in enumerate(params) if _hashable(param) and param in where]
-        if missing := set(marks) - {name for _, name in self.slots}:
-            raise ValueError(f"These values are not parameters of the SQL: {sorted(missing)}. SQL: {self.sql}")
+        # Each parameter by name ("pyformat"), a value by its own name wherever the SQL holds it: the database binds
+        # it once, and Django's SQLite backend turns the SQL's named marks into its own with one % rather than a
+        # regular expression over the whole text on every call (a fifth of the related box's query).
+        names = [where[param] if _hashable(param) and param in where else f"_{i}" for i, param in enumerate(params)]
+        if missing := set(marks) - set(names):
+            raise ValueError(f"These values are not parameters of the SQL: {sorted(missing)}. SQL: {sql}")
+        named = iter(names)
+        self.sql = _PLACEHOLDER.sub(lambda _: f"%({next(named)})s", sql)
+        self.constants = {name: param for name, param in zip(names, params, strict=True) if name not in marks}
         self.adapt = {name: KINDS[kind][1] for name, kind in prepared.kinds.items()}
         self.using = using
         if rows_only:
@@ -129,10 +138,8 @@ class _Compiled:
     def fetch(self, values):
         connection = connections[self.using]
         # Each value adapted once, however many times the SQL holds it (a time in every part of a union).
-        adapted = {name: adapt(connection.ops, values[name]) for name, adapt in self.adapt.items()}
-        params = self.params.copy()
-        for i, name in self.slots:
-            params[i] = adapted[name]
+        params = {name: adapt(connection.ops, values[name]) for name, adapt in self.adapt.items()}
+        params.update(self.constants)
         with connection.cursor() as cursor, _prepared_on_server(connection):
             cursor.execute(self.sql, params)
             return cursor.fetchall()
