@@ -94,6 +94,8 @@ MIDDLEWARE = [
     "articles.audit.ActorMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # The script prefix and URLconf the request's links are reversed for, read once (articles/links.py).
+    "articles.links.PlaceMiddleware",
     # Last, as django-axes asks: turns a refused login into the lockout page.
     "axes.middleware.AxesMiddleware",
 ]

@@ -266,6 +266,23 @@ def test_fast_article_urls_still_follow_the_script_prefix():
     assert article.get_absolute_url() == "/articles/bai-mot/"
 
 
+def test_a_page_answered_under_a_script_prefix_links_under_it(client, settings):
+    """A request's links follow the prefix it was answered under (links.PlaceMiddleware reads it once per request),
+    and the next request's the prefix it has."""
+    from django.urls import set_script_prefix
+
+    settings.PAGE_CACHE = False  # the same path is asked under two prefixes
+    make_article(slug="bai-mot")
+    try:
+        set_script_prefix("/tin/")
+        mounted = client.get("/latest/").content.decode()
+    finally:
+        set_script_prefix("/")
+    plain = client.get("/latest/").content.decode()
+    assert 'href="/tin/articles/bai-mot/"' in mounted and 'href="/tin/authors/thanh-thy/"' in mounted
+    assert 'href="/articles/bai-mot/"' in plain and 'href="/authors/thanh-thy/"' in plain
+
+
 @pytest.mark.parametrize("model", [Article, Author, Section])
 def test_loading_a_row_runs_no_signal_receiver(model):
     """A list page loads 20 articles and their authors: nothing may run per row on top of Django's own work (such a
