@@ -116,12 +116,13 @@ def byline_parts(credits):
     return [(", ".join(labels).capitalize(), list(names)) for names, labels in parts.items()]
 
 
-def byline(credits):
-    """The credits (as for `byline_parts`) as the paper prints them, in text: "THANH THY"; "A, B" (only writers);
-    "Bài, ảnh: THANH THY"; "Bài: A – Ảnh: B"."""
+def byline(credits, show=str):
+    """The credits (as for `byline_parts`) as the paper prints them: "THANH THY"; "A, B" (only writers); "Bài, ảnh:
+    THANH THY"; "Bài: A – Ảnh: B". Each person is printed by `show`: their name as text by default; a page passes one
+    that links it (``templating.byline``)."""
     return " – ".join(
         f"{label}: {names}" if label else names
-        for label, names in ((label, ", ".join(map(str, people))) for label, people in byline_parts(credits))
+        for label, names in ((label, ", ".join(map(show, people))) for label, people in byline_parts(credits))
     )
 
 

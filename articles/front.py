@@ -132,7 +132,7 @@ def assemble(arrangement=None, now=None):
 
     lead, *featured = top
     if lead in cards:
-        queries.load_credits_and_tags([cards[lead]])  # the lead prints its byline
+        queries.load_credits_and_tags([cards[lead]], tags=False)  # the lead prints its byline
     return Front(
         breaking=arrangement.breaking_text if arrangement and arrangement.breaking_shown(now) else "",
         breaking_article=finish(rows[breaking_id]) if breaking_id in rows else None,

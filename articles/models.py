@@ -808,19 +808,19 @@ class Article(models.Model):
         """The photo's renditions (articles/renditions.py), or None: then pages show no figure."""
         return Photo.of(self)
 
-    @property
+    @cached_property
     def credits(self):
-        """Who made the article, in order, as (Author, role): its author as first writer, then its contributions
-        (loaded with their authors by whoever prints many: ``contributions`` prefetched)."""
+        """Who made the article, in order, as (Author, role): its author as first writer, then its contributions. Pages
+        that print many set it for them all with one query (``queries.load_credits_and_tags``)."""
         first = [(self.author, Contribution.Role.WRITER)] if self.author_id else []
         if self.pk is None:  # a new article's preview: no contributions yet
             return first
-        return [*first, *((c.author, c.role) for c in self.contributions.all())]
+        return [*first, *((c.author, c.role) for c in self.contributions.select_related("author__pen_name_of"))]
 
     @property
     def byline(self):
         """The credits as the paper prints them at the end of the article and on cards (``formatting.byline``)."""
-        return formatting.byline([(author.name, role) for author, role in self.credits])
+        return formatting.byline(self.credits)
 
     def set_tags(self, tags):
         """Give the article `tags` in this order (the first is the primary one). An unsaved tag is created, or found
@@ -852,11 +852,6 @@ class Article(models.Model):
     def credited(self):
         """Its writers and its other contributors, each once (``formatting.credited``): feeds, JSON-LD, Open Graph."""
         return formatting.credited(self.credits)
-
-    @property
-    def byline_parts(self):
-        """The byline's parts with their Authors, for pages that link each name (``formatting.byline_parts``)."""
-        return formatting.byline_parts(self.credits)
 
     @property
     def modified_at(self):

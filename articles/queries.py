@@ -55,66 +55,60 @@ def visible_by_slug(slug):
 CREDIT, TAG, OWNERS = "credit", "tag", "owners"
 
 
-def load_credits_and_tags(articles, owners=False):
-    """`articles`, each with its contributions (their authors and the people behind pen names) where `Article.credits`
-    reads them (the prefetch cache), and its tags in the article's order as `ordered_tags` (`article.tags.all()`
-    orders them by name, and makes a manager each time): one query for them all, none for no article. With
-    `owners`, each one's thread and its author's person too, for articles read without them (``summaries()`` joins
-    them)."""
-    saved = [article for article in articles if article.pk]  # a new article's preview has no rows to read
+def load_credits_and_tags(articles, owners=False, tags=True):
+    """`articles`, each with its credits (`Article.credits`: its contributions' authors and the people behind pen
+    names) and its tags in the article's order as `ordered_tags` (`article.tags.all()` orders them by name, and makes
+    a manager each time): one query for them all, none for no article. Without `tags`, the credits only (cards print
+    no tags). With `owners`, each one's thread and its author's person too, for articles read without them
+    (``summaries()`` joins them)."""
+    saved = {article.pk: article for article in articles if article.pk}  # a new article's preview has no rows
     for article in articles:
         if not article.pk:
-            _found_nothing(article)
+            article.ordered_tags = []
     if not saved:
         return articles
     size = 1 << (len(saved) - 1).bit_length()
-    ids = {f"id{n}": article.pk for n, article in enumerate(saved)}
+    ids = {f"id{n}": pk for n, pk in enumerate(saved)}
     ids.update({f"id{n}": 0 for n in range(len(saved), size)})
-    by_pk = {article.pk: article for article in saved}
-    found = {pk: ([], []) for pk in by_pk}
-    authors, tags = {}, {}
-    for row in sorted(_extras(size, owners)(**ids), key=operator.itemgetter(2, 3)):
-        kind, article, position, pk, ref, name, slug, person, person_name, person_slug, role = row
+    found = {pk: ([], []) for pk in saved}
+    authors, tags_made = {}, {}
+    for row in sorted(_extras(size, owners, tags)(**ids), key=operator.itemgetter(2, 3)):
+        kind, article, _, _, ref, name, slug, person, person_name, person_slug, role = row
         if kind == CREDIT:
-            author = authors.get(ref) or authors.setdefault(
-                ref, _author(ref, name, slug, person, person_name, person_slug)
-            )
-            made = Contribution(pk, article, ref, role, position)  # positional: Model.__init__'s fast path
-            _CREDITED.set_cached_value(made, author)
-            found[article][0].append(made)
+            author = authors.get(ref) or authors.setdefault(ref, _made(Author, ref, name, slug, person))
+            if person:
+                author.pen_name_of = _made(Author, person, person_name, person_slug, None)
+            found[article][0].append((author, role))
         elif kind == TAG:
-            found[article][1].append(tags.get(ref) or tags.setdefault(ref, Tag(id=ref, name=name, slug=slug)))
+            tag = tags_made.get(ref) or tags_made.setdefault(ref, _made(Tag, ref, name, slug))
+            found[article][1].append(tag)
         else:
-            written = by_pk[article]
-            written.thread = Thread(id=ref, name=name, slug=slug) if ref else None
-            written.author.pen_name_of = Author(id=person, name=person_name, slug=person_slug) if person else None
-    for article in saved:
-        _found(article, *found[article.pk])
+            written = saved[article]
+            written.thread = _made(Thread, ref, name, slug) if ref else None
+            written.author.pen_name_of = _made(Author, person, person_name, person_slug, None) if person else None
+    for pk, article in saved.items():
+        credits, ordered_tags = found[pk]
+        article.credits = [(article.author, Contribution.Role.WRITER), *credits] if article.author_id else credits
+        if tags:
+            article.ordered_tags = ordered_tags
     return articles
 
 
-def _found(article, contributions, tags):
-    cache = getattr(article, "_prefetched_objects_cache", None)
-    if cache is None:
-        cache = article._prefetched_objects_cache = {}
-    cache["contributions"], article.ordered_tags = contributions, tags
+def _made(model, pk, name, slug, *more):
+    """A `model` instance of the columns `load_credits_and_tags` reads (the others deferred), made positionally:
+    ``Model.__init__``'s fast path, with no field looked up by name."""
+    return model.from_db(None, _COLUMNS[model], (pk, name, slug, *more))
 
 
-def _found_nothing(article):
-    article.ordered_tags = []
-
-
-_CREDITED = Contribution._meta.get_field("author")
-
-
-def _author(pk, name, slug, person, person_name, person_slug):
-    author = Author(id=pk, name=name, slug=slug)
-    author.pen_name_of = Author(id=person, name=person_name, slug=person_slug) if person else None
-    return author
+_COLUMNS = {
+    Author: ("id", "name", "slug", "pen_name_of_id"),
+    Tag: ("id", "name", "slug"),
+    Thread: ("id", "name", "slug"),
+}
 
 
 @functools.lru_cache(maxsize=32)
-def _extras(size, owners):
+def _extras(size, owners, tags):
     kinds = {f"id{n}": int for n in range(size)}
 
     def build(**marks):
@@ -134,7 +128,7 @@ def _extras(size, owners):
             "author__pen_name_of__slug",
             "role",
         )
-        tags = ArticleTag.objects.filter(article_id__in=ids).values_list(
+        tag_links = ArticleTag.objects.filter(article_id__in=ids).values_list(
             Value(TAG, output_field=text),
             "article_id",
             "position",
@@ -147,7 +141,7 @@ def _extras(size, owners):
             no_text,
             Value("", output_field=text),
         )
-        parts = [tags]
+        parts = [tag_links] if tags else []
         if owners:
             parts.append(
                 Article.objects.filter(pk__in=ids).values_list(
@@ -164,7 +158,7 @@ def _extras(size, owners):
                     Value("", output_field=text),
                 )
             )
-        return credits.order_by().union(*(part.order_by() for part in parts), all=True)
+        return credits.order_by().union(*(part.order_by() for part in parts), all=True) if parts else credits
 
     return PreparedRows(Contribution, build, **kinds)
 

@@ -107,7 +107,7 @@ class ArticleListView(PageAsWritten, ListView):
 
     def paginate_queryset(self, queryset, page_size):
         paginator, page, object_list, is_paginated = super().paginate_queryset(queryset, page_size)
-        return paginator, page, queries.load_credits_and_tags(list(object_list)), is_paginated
+        return paginator, page, queries.load_credits_and_tags(list(object_list), tags=False), is_paginated
 
 
 class ArticlesOfView(ArticleListView):
