@@ -81,7 +81,7 @@ class LatestFeed(Feed):
     def items(self, owner=None):
         articles = Article.objects.published()
         if owner:
-            articles = articles.filter(type(owner).listing(owner.pk))
+            articles = articles.filter(type(owner).listing(owner.pk, owner.many_articles))
         return queries.load_credits_and_tags(list(articles.select_related("author__pen_name_of", "section")[:20]))
 
     def get_feed(self, obj, request):
@@ -141,7 +141,7 @@ class OwnerFeed(LatestFeed):
     owner_model = None
 
     def get_object(self, request, slug):
-        return get_object_or_404(self.owner_model, slug=slug)
+        return get_object_or_404(self.owner_model.objects.sized(), slug=slug)
 
 
 class SectionFeed(OwnerFeed):

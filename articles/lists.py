@@ -21,30 +21,33 @@ class CardList:
     def __init__(self, owner=None, cursor=None):
         self.owner = owner
         self.owner_model = type(owner) if owner else None
+        self.many = getattr(owner, "many_articles", True)  # how its articles are found (ArticleOwner.listing)
         self.cursor = cursor  # pagination.Cursor: the article the page link continues from, or None
 
     @cached_property
     def queryset(self):
         queryset = Article.objects.published().cards()
-        return queryset.filter(self.owner_model.listing(self.owner.pk)) if self.owner else queryset
+        return queryset.filter(self.owner_model.listing(self.owner.pk, self.many)) if self.owner else queryset
 
     def page(self, offset, limit):
         """Up to `limit` cards from the `offset`-th on, or from the cursor's article when a page link named one."""
         values = {"now": timezone.now(), **({"owner": self.owner.pk} if self.owner else {})}
         if self.cursor:
-            found = queries.cards(self.owner_model, self.cursor.direction, limit)(pk=self.cursor.pk, **values)
+            found = queries.cards(self.owner_model, self.cursor.direction, limit, many=self.many)(
+                pk=self.cursor.pk, **values
+            )
             if not found:  # taken down, moved to another section, never visible: no place to continue from
                 raise pagination.LostPlace(self.cursor)
             # Before: the article, then the page before it, oldest first. The article goes last, as the one more than
             # a page that says a next page exists (UncountedPaginator), which it always does: the article's own.
             return found if self.cursor.direction == pagination.AFTER else found[::-1]
         if offset < pagination.SHALLOW:
-            return queries.cards(self.owner_model, "first", limit, offset)(**values)
+            return queries.cards(self.owner_model, "first", limit, offset, self.many)(**values)
         count = self.count()
         tail = pagination.from_end(offset, limit, count)
         if tail and tail[0] < pagination.SHALLOW:  # one of the last pages: one query, as for the first ones
             start, end = tail
-            return queries.cards(self.owner_model, "last", limit, start)(**values)[: end - start][::-1]
+            return queries.cards(self.owner_model, "last", limit, start, self.many)(**values)[: end - start][::-1]
         return pagination.page_of(self.queryset, offset, limit, count=count)
 
     def count(self):

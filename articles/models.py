@@ -141,6 +141,12 @@ class ArticleOwnerQuerySet(PublicQuerySet):
         """Only those with at least one visible article, annotated with `lastmod`, when one last changed."""
         return self.filter(articles__in=Article.objects.published()).annotate(lastmod=Max(last_change("articles__")))
 
+    def sized(self):
+        """Each with `many_articles` (``ArticleOwner.listing``) read in the same query, for owners whose lists have no
+        index of their own (authors, tags)."""
+        many = self.model.has_many_articles(OuterRef("pk"))
+        return self if many is None else self.annotate(many_articles=many)
+
     def showing_articles(self):
         """Only those with at least one visible article: each looked up in its list's index, where
         `with_visible_articles()` reads every visible article to find when each owner's last changed."""
@@ -152,6 +158,12 @@ class ArticleOwner(models.Model):
     """An author or a section: named, with a slug made from the name and a page of its visible articles."""
 
     url_name = None
+    # How a list with no index of its own finds an owner's articles (``listing``) depends on how many they are: with
+    # many, it walks the lists' index newest first, testing each entry, and stops at the page; with few, that walk
+    # would read the whole index, so it reads the owner's own articles and sorts them. Sorting as many as this costs
+    # about what a walk to the end of a page of them does (docs/PERFORMANCE.md, "Tag and author pages").
+    MANY_ARTICLES = 1000
+    many_articles = True  # set per owner by `sized()` where it matters
 
     objects = ArticleOwnerQuerySet.as_manager()
 
@@ -169,10 +181,17 @@ class ArticleOwner(models.Model):
         return slug_url(self.url_name, self.slug)
 
     @classmethod
-    def listing(cls, pk):
+    def listing(cls, pk, many=True):
         """The articles the page of owner `pk` lists (visible ones: with `Article.objects.published()`), as a filter:
-        its `articles`. `pk` may be a prepared query's marker (queries.cards)."""
+        its `articles`. `pk` may be a prepared query's marker (queries.cards). `many`: whether the owner has many
+        articles (`many_articles`), for the owners whose lists have no index of their own."""
         return Q(**{f"{cls._meta.get_field('articles').field.name}_id": pk})
+
+    @classmethod
+    def has_many_articles(cls, pk):
+        """An expression: whether owner `pk` has at least MANY_ARTICLES articles (`sized()`); None where `listing`
+        does not depend on it. Counting stops there: an index range of that many entries at most."""
+        return None
 
     def clean(self):
         # The form checks a unique name as it will be stored: "Thời\vsự" is saved as "Thời sự", so it must be refused
@@ -238,16 +257,29 @@ class Author(ArticleOwner):
             )
 
     @classmethod
-    def listing(cls, pk):
+    def listing(cls, pk, many=True):
         """Every article the person (`pk`, their main name) made, under any of their pen names, in any role: as its
         author (first writer) or as a contributor."""
-        names = Author.objects.filter(Q(pk=pk) | Q(pen_name_of=pk)).values("pk")
+        names = cls.names_of(pk)
+        contributed = Contribution.objects.filter(author__in=names).values("article_id").order_by()
+        if not many:  # one set of ids, each looked up, then sorted
+            authored = Article.objects.filter(author__in=names).values("pk").order_by()
+            return Q(pk__in=authored.union(contributed, all=True))
         # Two tests of each entry as the list walks `article_visible_idx` newest first and stops at the page (the
-        # index holds the author for this): its author is one of the names, or its id one they contributed to. Not
-        # one set of ids (a UNION): then PostgreSQL reads every article and SQLite every id of the set, and both sort
-        # them all, for each page (docs/PERFORMANCE.md, "Author pages").
-        contributed = Contribution.objects.filter(author__in=names).values("article_id")
+        # index holds the author for this): its author is one of the names, or its id one they contributed to. For
+        # many articles not the set of ids: PostgreSQL then reads every article and SQLite every id of the set, and
+        # both sort them all, for each page (docs/PERFORMANCE.md, "Author pages").
         return Q(author__in=names) | Q(pk__in=contributed)
+
+    @classmethod
+    def has_many_articles(cls, pk):
+        # Those with their main name as first writer: an index range; other names and credits seldom outnumber them.
+        return Exists(Article.objects.filter(author=pk).order_by()[cls.MANY_ARTICLES - 1 :][:1])
+
+    @staticmethod
+    def names_of(pk):
+        """The ids of person `pk`'s names: their main name and their pen names."""
+        return Author.objects.filter(Q(pk=pk) | Q(pen_name_of=pk)).values("pk")
 
     @property
     def person(self):
@@ -310,8 +342,15 @@ class Tag(ArticleOwner):
         super().save(*args, **kwargs)
 
     @classmethod
-    def listing(cls, pk):
-        return Q(tag_links__tag=pk)
+    def listing(cls, pk, many=True):
+        links = ArticleTag.objects.filter(tag=pk)
+        if many:  # each entry of the lists' index, newest first, looked up in the tag's links
+            return Exists(links.filter(article=OuterRef("pk")))
+        return Q(pk__in=links.values("article_id"))  # the tag's articles, sorted
+
+    @classmethod
+    def has_many_articles(cls, pk):
+        return Exists(ArticleTag.objects.filter(tag=pk).order_by()[cls.MANY_ARTICLES - 1 :][:1])
 
     def clean(self):
         super().clean()

@@ -324,11 +324,12 @@ def section_menu():
 
 # A few hundred at most: three kinds of list × the offsets below pagination.SHALLOW from either end, and the seeks.
 @functools.cache
-def cards(owner_model, start, limit, offset=0):
+def cards(owner_model, start, limit, offset=0, many=True):
     """The prepared query of a list's cards (`lists.CardList`): "first", `limit` from the `offset`-th; "last", the same
     from the list's end, oldest first; AFTER, `limit` after article `pk`; BEFORE, article `pk` and the `limit` - 1
     before it, oldest first (articles/pagination.py). A seek finds nothing when the list does not show article `pk`.
-    Called with `now`, and `owner` (its id) when the list is an `owner_model`'s (`ArticleOwner.listing`)."""
+    Called with `now`, and `owner` (its id) when the list is an `owner_model`'s (`ArticleOwner.listing`, `many` as
+    its `many_articles`)."""
     seek = start in (pagination.AFTER, pagination.BEFORE)
     kinds = {"now": datetime.datetime, **({"owner": int} if owner_model else {}), **({"pk": int} if seek else {})}
 
@@ -336,7 +337,7 @@ def cards(owner_model, start, limit, offset=0):
         # A seek's own bound is the article's time: published()'s (now) is written so that SQLite does not start there.
         listed = Article.objects.published(now, seek=seek)
         if owner_model:
-            listed = listed.filter(owner_model.listing(owner))
+            listed = listed.filter(owner_model.listing(owner, many))
         if seek:
             # Where the article is, read in the same query: one round trip, not two. And PostgreSQL keeps one plan for
             # it; given the article's date as a parameter, it planned each seek near the list's end anew.

@@ -131,3 +131,13 @@ def secretary(db):
 def editor_in_chief(db):
     """The editor-in-chief ("Tổng biên tập"): publishes, and takes down on order."""
     return make_staff("hai", EDITORS_IN_CHIEF, first_name="Hải")
+
+
+@pytest.fixture(params=["many", "few"])
+def owner_plan(request, monkeypatch):
+    """Authors' and tags' lists read both ways (``ArticleOwner.listing``): as for an owner with many articles (the
+    lists' index walked, each entry tested) and with few (the owner's own articles gathered and sorted)."""
+    from articles.models import ArticleOwner
+
+    monkeypatch.setattr(ArticleOwner, "MANY_ARTICLES", 1 if request.param == "many" else 10**9)
+    return request.param

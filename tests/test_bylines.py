@@ -124,7 +124,7 @@ def headlines(response):
     return re.findall(r'<h2 class="card-title"><a href="[^"]+">([^<]+)</a>', response.content.decode())
 
 
-def test_an_author_page_lists_what_the_person_made_in_any_role_under_any_pen_name(client):
+def test_an_author_page_lists_what_the_person_made_in_any_role_under_any_pen_name(client, owner_plan):
     """As first writer, as photographer only, as second writer under a pen name: every visible one, newest first;
     not a draft, not another's article."""
     person = make_author("MINH HUYỀN")
@@ -148,7 +148,7 @@ def test_an_author_page_lists_what_the_person_made_in_any_role_under_any_pen_nam
     ]
 
 
-def test_an_article_made_by_one_person_in_two_roles_is_listed_once(client):
+def test_an_article_made_by_one_person_in_two_roles_is_listed_once(client, owner_plan):
     person = make_author("THANH THY")
     article = make_article(author=person)
     credit(article, person, PHOTO)

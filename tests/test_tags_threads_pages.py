@@ -46,7 +46,7 @@ def found(query):
 # The tag page.
 
 
-def test_tag_page_lists_the_tags_visible_articles_newest_first_under_its_name_and_description(client):
+def test_tag_page_lists_the_tags_visible_articles_newest_first_under_its_name_and_description(client, owner_plan):
     """/tags/<slug>/: the tag's name and description, then its visible articles only, newest first."""
     tag, other = make_tag("Cần Thơ", description="Tin tức về thành phố Cần Thơ."), make_tag("Hậu Giang")
     now = timezone.now()
@@ -99,7 +99,7 @@ def test_a_merged_tags_old_url_moves_permanently_to_the_kept_tag(client, old, ne
 
 
 @pytest.mark.parametrize("base", ["tag", "thread"])
-def test_tag_and_thread_pages_page_like_the_other_lists(client, base):
+def test_tag_and_thread_pages_page_like_the_other_lists(client, base, owner_plan):
     """Twenty a page; the rest on page 2; a page number spelled otherwise moves to the written one; junk is a 404; deep
     page links continue from an article, as every list's."""
     tag, thread = make_tag("Cần Thơ"), make_thread("Mùa nước nổi")

@@ -119,13 +119,13 @@ class ArticleFilters(Paged):
         return found
 
     def validate_author(self, slug):
-        found = Author.objects.select_related("pen_name_of").filter(slug=slug).first()
+        found = Author.objects.select_related("pen_name_of").sized().filter(slug=slug).first()
         if found is None:
             raise serializers.ValidationError(f"Không có tác giả “{slug}”.")
         return found.person  # a pen name stands for the person: what they made under every name
 
     def validate_tag(self, slug):
-        found = Tag.objects.filter(slug=slug).first() or Tag.merged_at(slug)
+        found = Tag.objects.sized().filter(slug=slug).first() or Tag.merged_at(slug)
         if found is None:
             raise serializers.ValidationError(f"Không có thẻ “{slug}”.")
         return found
@@ -149,10 +149,16 @@ def narrowing(params):
     return {name: getattr(value, "pk", value) for name, value in values.items()}
 
 
-def filtered(articles, updated_since=None, **owners):
-    """`articles` narrowed by the filters given (`narrowing()`'s values: {owner's kind: its id}, `updated_since`)."""
+def few(params):
+    """The kinds of owner `params` narrows by whose owner has few articles (``ArticleOwner.listing``)."""
+    return frozenset(kind for kind in OWNERS if not getattr(params.get(kind), "many_articles", True))
+
+
+def filtered(articles, updated_since=None, few=frozenset(), **owners):
+    """`articles` narrowed by the filters given (`narrowing()`'s values: {owner's kind: its id}, `updated_since`;
+    `few()`'s kinds)."""
     for kind, pk in owners.items():
-        articles = articles.filter(OWNERS[kind].listing(pk))
+        articles = articles.filter(OWNERS[kind].listing(pk, kind not in few))
     if updated_since is not None:
         articles = articles.changed_since(updated_since)
     return articles

@@ -13,13 +13,13 @@ from articles.models import Article
 from articles.prepared import PreparedQuery
 
 
-def page(narrowed_by, cursor, size):
+def page(narrowed_by, cursor, size, few=frozenset()):
     """Up to `size` visible articles (as summaries, with their credits and tags), narrowed by the filters `narrowed_by`
-    ({name: value}, from `filters.narrowing()`), after `cursor` (None: from the start), in two queries; and the cursor
-    of the next page, None when this one is the last."""
+    ({name: value}, from `filters.narrowing()`; `few` from `filters.few()`), after `cursor` (None: from the start), in
+    two queries; and the cursor of the next page, None when this one is the last."""
     values = {"now": timezone.now(), **narrowed_by, **({"at": cursor.published_at, "pk": cursor.pk} if cursor else {})}
     # One more than a page: whether it comes back says whether there is a next page.
-    found = _page_query(frozenset(narrowed_by), cursor is not None, size + 1)(**values)
+    found = _page_query(frozenset(narrowed_by), few, cursor is not None, size + 1)(**values)
     return queries.load_credits_and_tags(found[:size]), Cursor.after(found[size - 1]) if len(found) > size else None
 
 
@@ -27,7 +27,7 @@ def page(narrowed_by, cursor, size):
 # LIMIT): Django compiling the SQL again on every request was a fifth of a page (docs/API.md, "Speed"). Most clients
 # ask the default size, so few are made; the bound is for the others.
 @functools.lru_cache(maxsize=256)
-def _page_query(narrowed_by, seek, limit):
+def _page_query(narrowed_by, few, seek, limit):
     kinds = {
         "now": datetime,
         **{name: filters.NARROWING[name] for name in sorted(narrowed_by)},
@@ -38,7 +38,7 @@ def _page_query(narrowed_by, seek, limit):
         # The seek is the first condition: SQLite starts its index range at the first bound it finds on the date, and
         # the visibility rule's own (before now), written for a seek, is none it starts from.
         articles = Article.objects.after(at, pk) if seek else Article.objects.all()
-        return filters.filtered(articles.published(now, seek=seek), **narrowing).summaries()[:limit]
+        return filters.filtered(articles.published(now, seek=seek), few=few, **narrowing).summaries()[:limit]
 
     return PreparedQuery(Article, build, **kinds)
 

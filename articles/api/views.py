@@ -96,7 +96,9 @@ class ArticleList(ApiView):
     def get(self, request):
         links = serializers.Links.of(request)
         narrowed_by = filters.narrowing(self.params)
-        found, after = queries.page(narrowed_by, self.params.get("cursor"), self.params["page_size"])
+        found, after = queries.page(
+            narrowed_by, self.params.get("cursor"), self.params["page_size"], filters.few(self.params)
+        )
         return Response(
             {
                 "next": self.link(cursor=after.token()) if after else None,
