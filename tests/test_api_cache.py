@@ -237,6 +237,22 @@ def test_a_client_past_the_limit_gets_429_with_retry_after_and_others_do_not(cli
     assert uncached(client, "203.0.113.9").status_code == 200
 
 
+def test_a_server_that_gives_no_address_is_limited_as_one_client_not_answered_500(articles, settings):
+    """Behind a Unix socket with no proxy in front, requests come without REMOTE_ADDR: counted together, never a 500."""
+    from django.test import RequestFactory
+
+    from articles.api.views import Search
+
+    settings.API_RATE_LIMIT = "2/minute"
+
+    def without_address():
+        request = RequestFactory().get(f"{API}search/", {"q": "bai"})
+        del request.META["REMOTE_ADDR"]
+        return Search.as_view()(request).status_code
+
+    assert [without_address() for _ in range(3)] == [200, 200, 429]
+
+
 def test_the_limit_is_counted_by_every_worker_together(client, articles, settings):
     """Requests answered by another worker (its own connection to the shared cache) count toward the same limit."""
     settings.API_RATE_LIMIT = "3/minute"

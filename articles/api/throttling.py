@@ -44,7 +44,8 @@ class AddressRateThrottle(SimpleRateThrottle):
         window = int(self.now // self.duration)
         self.window_ends = (window + 1) * self.duration
         # REMOTE_ADDR: ForwardedForMiddleware put the reader's address there behind our proxy (NUM_PROXIES = 0).
-        count = hit(caches["default"], self.get_ident(request), window, self.duration)
+        # A server that gives no address at all (a Unix socket without a proxy in front) counts its clients as one.
+        count = hit(caches["default"], self.get_ident(request) or "", window, self.duration)
         # None: the cache is unreachable (django-redis ignores Redis errors). Let the request through rather than fail.
         return count is None or count <= self.num_requests
 
