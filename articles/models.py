@@ -19,7 +19,7 @@ from django.core import signing
 from django.core.exceptions import ValidationError
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models, transaction
-from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Func, Max, OuterRef, Q
+from django.db.models import BooleanField, Exists, ExpressionWrapper, F, Func, Max, OuterRef, Q, Subquery
 from django.db.models.functions import Coalesce, Greatest
 from django.db.models.lookups import LessThanOrEqual
 from django.urls import reverse
@@ -144,8 +144,8 @@ class ArticleOwnerQuerySet(PublicQuerySet):
     def sized(self):
         """Each with `many_articles` (``ArticleOwner.listing``) read in the same query, for owners whose lists have no
         index of their own (authors, tags)."""
-        many = self.model.has_many_articles(OuterRef("pk"))
-        return self if many is None else self.annotate(many_articles=many)
+        nth = self.model.nth_article(OuterRef("pk"))
+        return self if nth is None else self.alias(nth=nth).annotate(many_articles=Q(nth__isnull=False))
 
     def showing_articles(self):
         """Only those with at least one visible article: each looked up in its list's index, where
@@ -188,9 +188,10 @@ class ArticleOwner(models.Model):
         return Q(**{f"{cls._meta.get_field('articles').field.name}_id": pk})
 
     @classmethod
-    def has_many_articles(cls, pk):
-        """An expression: whether owner `pk` has at least MANY_ARTICLES articles (`sized()`); None where `listing`
-        does not depend on it. Counting stops there: an index range of that many entries at most."""
+    def nth_article(cls, pk):
+        """An expression: the MANY_ARTICLES-th of owner `pk`'s articles by id (null when it has fewer: `sized()`), read
+        along an index and stopping there; None where `listing` does not depend on it. Not `Exists()`, which drops the
+        order, and PostgreSQL then gathers every entry of the owner's first."""
         return None
 
     def clean(self):
@@ -261,20 +262,23 @@ class Author(ArticleOwner):
         """Every article the person (`pk`, their main name) made, under any of their pen names, in any role: as its
         author (first writer) or as a contributor."""
         names = cls.names_of(pk)
-        contributed = Contribution.objects.filter(author__in=names).values("article_id").order_by()
+        contributions = Contribution.objects.filter(author__in=names)
         if not many:  # one set of ids, each looked up, then sorted
             authored = Article.objects.filter(author__in=names).values("pk").order_by()
-            return Q(pk__in=authored.union(contributed, all=True))
+            return Q(pk__in=authored.union(contributions.values("article_id").order_by(), all=True))
         # Two tests of each entry as the list walks `article_visible_idx` newest first and stops at the page (the
-        # index holds the author for this): its author is one of the names, or its id one they contributed to. For
-        # many articles not the set of ids: PostgreSQL then reads every article and SQLite every id of the set, and
-        # both sort them all, for each page (docs/PERFORMANCE.md, "Author pages").
-        return Q(author__in=names) | Q(pk__in=contributed)
+        # index holds the author for this): its author is one of the names, or they contributed to it (looked up in
+        # `contribution_author_idx`, rather than every id they contributed to gathered first). For many articles not
+        # the set of ids: PostgreSQL then reads every article and SQLite every id of the set, and both sort them all,
+        # for each page (docs/PERFORMANCE.md, "Author pages").
+        return Q(author__in=names) | Exists(contributions.filter(article=OuterRef("pk")))
 
     @classmethod
-    def has_many_articles(cls, pk):
-        # Those with their main name as first writer: an index range; other names and credits seldom outnumber them.
-        return Exists(Article.objects.filter(author=pk).order_by()[cls.MANY_ARTICLES - 1 :][:1])
+    def nth_article(cls, pk):
+        # Those with their main name as first writer; other names and credits seldom outnumber them.
+        return Subquery(
+            Article.objects.filter(author=pk).order_by("author_id").values("pk")[cls.MANY_ARTICLES - 1 :][:1]
+        )
 
     @staticmethod
     def names_of(pk):
@@ -349,8 +353,9 @@ class Tag(ArticleOwner):
         return Q(pk__in=links.values("article_id"))  # the tag's articles, sorted
 
     @classmethod
-    def has_many_articles(cls, pk):
-        return Exists(ArticleTag.objects.filter(tag=pk).order_by()[cls.MANY_ARTICLES - 1 :][:1])
+    def nth_article(cls, pk):
+        links = ArticleTag.objects.filter(tag=pk).order_by("article_id").values("article_id")
+        return Subquery(links[cls.MANY_ARTICLES - 1 :][:1])
 
     def clean(self):
         super().clean()
