@@ -317,6 +317,21 @@ def visible_id(pk):
     return 0 < pk < 2**63 and bool(_visible_id(pk=pk, now=timezone.now()))
 
 
+def owner_at(model, slug):
+    """The section, author (with the person behind a pen name) or tag at `slug` as its page reads it (``sized()``),
+    or None. Prepared: building the size's subquery with the ORM on each request cost a tenth of an author's page."""
+    found = _owner_at(model)(slug=slug)
+    return found[0] if found else None
+
+
+@functools.cache
+def _owner_at(model):
+    owners = model.objects.sized()
+    if model is Author:
+        owners = owners.select_related("pen_name_of")
+    return PreparedQuery(model, lambda slug: owners.filter(slug=slug), slug=str)
+
+
 def section_menu():
     """Every section, in the editors' order, with what the header's menu prints of it: on every public page."""
     return _section_menu()

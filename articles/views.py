@@ -122,7 +122,10 @@ class ArticlesOfView(ArticleListView):
 
     def owner_at(self, slug):
         """The owner whose page this is, in one query: what the page shows of it besides its articles comes with it."""
-        return get_object_or_404(self.owner_model.objects.sized(), slug=slug)
+        found = queries.owner_at(self.owner_model, slug)
+        if found is None:
+            raise Http404(f"Không có {self.owner_model._meta.verbose_name} này.")
+        return found
 
     def get_context_data(self, **kwargs):
         return super().get_context_data(**{self.owner_model._meta.model_name: self.owner}, **kwargs)
@@ -141,7 +144,9 @@ class AuthorView(ArticlesOfView):
     template_name = "articles/author_detail.html"
 
     def get(self, request, *args, **kwargs):
-        author = get_object_or_404(Author.objects.select_related("pen_name_of").sized(), slug=kwargs["slug"])
+        author = queries.owner_at(Author, kwargs["slug"])
+        if author is None:
+            raise Http404("Không có tác giả này.")
         if author.person != author:
             query = request.META.get("QUERY_STRING")
             return HttpResponsePermanentRedirect(author.person.get_absolute_url() + (f"?{query}" if query else ""))
@@ -163,13 +168,13 @@ class Merged(Exception):
 def tag_at(slug):
     """The tag at `slug`; Merged when it is the old slug of a tag merged into another; Http404 otherwise. One query
     for a tag's own slug; the old slugs are looked up only when it is no tag's."""
-    try:
-        return Tag.objects.sized().get(slug=slug)
-    except Tag.DoesNotExist:
-        kept = Tag.merged_at(slug)
-        if kept is None:
-            raise Http404("Không có thẻ này.") from None
-        raise Merged(kept) from None
+    found = queries.owner_at(Tag, slug)
+    if found is not None:
+        return found
+    kept = Tag.merged_at(slug)
+    if kept is None:
+        raise Http404("Không có thẻ này.")
+    raise Merged(kept)
 
 
 def to_merged(request, merged, url=None):
