@@ -125,6 +125,8 @@ OTHER_LABELS = {
 
 def _label(name):
     field = _field(name)
+    if field is not None and field.auto_created and not field.concrete:  # the article's rows in another table
+        return str(field.related_model._meta.verbose_name_plural).capitalize()
     return str(field.verbose_name).capitalize() if field else OTHER_LABELS.get(name, name)
 
 

@@ -880,8 +880,31 @@ def record_save(sender, instance, raw=False, using=None, **kwargs):
     """post_save of Article: its acts, on record. A fixture's raw rows are no one's act."""
     if raw:
         return
-    for act, changes in acts_of_save(instance.stored, instance, audit.declared().act):
+    declared = audit.declared()
+    acts = [(act, changes, using, declared) for act, changes in acts_of_save(instance.stored, instance, declared.act)]
+    held = getattr(instance, "held_acts", None)
+    if held is not None:  # the admin saves the article's links after it: on record with them (`record_held`)
+        held.extend(acts)
+        return
+    for act, changes, using, _ in acts:
         audit.record(act, article=instance, changes=changes, using=using)
+
+
+def record_held(article, links=()):
+    """Put on record the acts of the saves of `article` held since ``article.held_acts = []``, with the names of its
+    links the same save changed (`links`: "tags", "contributions", "related_picks") among the fields it edited: in
+    its "edit" row, or in one of their own when nothing else of the article was edited. The log is only appended to,
+    so a save's row is written once, whole."""
+    acts = article.__dict__.pop("held_acts")
+    if links:
+        edit = next((changes for act, changes, *_ in acts if act == Act.EDIT), None)
+        if edit is None:
+            acts.insert(0, (Act.EDIT, {"fields": list(links)}, article._state.db, audit.declared()))
+        else:
+            edit["fields"] = [*edit.get("fields", []), *links]
+    for act, changes, using, declared in acts:
+        with audit.acting(*declared):  # by whom and why, as said when it was saved
+            audit.record(act, article=article, changes=changes, using=using)
 
 
 def record_delete(sender, instance, using=None, **kwargs):

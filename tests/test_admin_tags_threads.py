@@ -318,6 +318,44 @@ def test_contributors_are_saved_in_order_a_row_without_a_place_going_last(editor
     assert article.byline == "Bài: THANH THY – Ảnh: HOÀNG ANH – Dịch: MINH"
 
 
+def test_an_edit_of_tags_contributors_or_picks_is_on_the_audit_log_with_the_fields_edited_beside(editor_client, editor):
+    """Links edited alone are a "Sửa bài" row of their own under the editor; with the article's own fields, named in
+    that save's one row; a save changing nothing adds none."""
+    from articles.audit import describe
+
+    article, photographer, other = make_article(headline="Bài gốc"), make_author("HOÀNG ANH"), make_article()
+
+    def edits():
+        entries = AuditEntry.objects.filter(article=article, act=AuditEntry.Act.EDIT).order_by("pk")
+        return [(entry.actor, describe(entry)) for entry in entries]
+
+    def save(contributions=(), picks=(), **overrides):
+        article.refresh_from_db()
+        data = {
+            **article_form_data(article, **overrides),
+            **rows("contributions", [], existing=contributions),
+            **rows("related_picks", [], existing=picks),
+            "tags": ", ".join(tag_names(article)),
+        }
+        return data
+
+    data = save()
+    data.update(
+        {"tags": "Cần Thơ", **rows("contributions", [{"author": photographer.pk, "role": PHOTO, "position": 0}])}
+    )
+    assert editor_client.post(change(article), data).status_code == 302
+    assert edits() == [(editor, "Thẻ, Người cùng thực hiện")]
+
+    data = save(contributions=article.contributions.all(), headline="Bài đã sửa")
+    data.update(rows("related_picks", [{"related": other.pk, "position": 0}]))
+    assert editor_client.post(change(article), data).status_code == 302
+    assert edits()[1:] == [(editor, "Tiêu đề, Bài liên quan chọn tay")]
+
+    data = save(contributions=article.contributions.all(), picks=article.related_picks.all())
+    assert editor_client.post(change(article), data).status_code == 302
+    assert len(edits()) == 2
+
+
 @pytest.mark.parametrize(
     ("case", "message"),
     [

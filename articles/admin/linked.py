@@ -108,10 +108,22 @@ class LinkedMixin:
             queryset = queryset.filter(pk__in=workflow.pickable().values("pk"))
         return super().get_search_results(request, queryset, search_term)
 
+    def save_model(self, request, obj, form, change):
+        obj.held_acts = []  # its save's row on the audit log waits for the links (save_related)
+        super().save_model(request, obj, form, change)
+
     def save_related(self, request, form, formsets, change):
         tags = form.cleaned_data.get("tags") or []
         new = [tag for tag in tags if tag.pk is None]
+        article = form.instance
+        tagged = list(article.tag_links.order_by("position").values_list("tag_id", flat=True)) if change else []
         super().save_related(request, form, formsets, change)
+        # The links edited are named on the audit log with the article's own fields (a new article's row says only
+        # that it was created).
+        changed = [formset.fk.remote_field.related_name for formset in formsets if formset.has_changed()]
+        if list(article.tag_links.order_by("position").values_list("tag_id", flat=True)) != tagged:
+            changed.insert(0, "tags")
+        workflow.record_held(article, changed if change else ())
         if new:
             self.message_user(request, f"Đã tạo thẻ mới: {', '.join(tag.name for tag in new)}.", messages.INFO)
         # An existing tag typed otherwise (without accents, in other case): said, so nobody looks for a new one.
