@@ -882,10 +882,11 @@ class Article(models.Model):
             return
         self.tag_links.exclude(tag__in=ids).delete()
         for position, pk in enumerate(ids):
-            link = links.get(pk) or ArticleTag(article=self, tag_id=pk)
-            if link.pk is None or link.position != position:
-                link.position = position
-                link.save()
+            link = links.get(pk)
+            if link is None:
+                ArticleTag.objects.create(article=self, tag_id=pk, position=position)
+            elif link.position != position:  # in place: the article's and the tag's pages only (TagLinkQuerySet)
+                ArticleTag.objects.filter(pk=link.pk).update(position=position)
 
     @cached_property
     def ordered_tags(self):
@@ -937,11 +938,22 @@ class Article(models.Model):
 class TagLinkQuerySet(PublicQuerySet):
     def in_place(self, values):
         """An update of links that keeps each on its article (a merge moving them to the kept tag, a new order) names
-        its rows as they were, read just before it: the articles whose search words to refill
-        (search.refresh_tag_words), rather than every article's."""
+        its rows, read just before it, with the tag each had (`stored`): the articles whose search words to refill
+        (search.refresh_tag_words) and the tags' pages to purge (pagecache/edge.py), rather than everything."""
         if values.keys() & {"article", "article_id"}:
             return None
-        return [signals.Change(ArticleTag(**row), row["pk"]) for row in self.values("pk", "article_id", "tag_id")]
+        tag = values.get("tag", values.get("tag_id"))
+        tag_id = getattr(tag, "pk", tag)
+        if tag is not None and not isinstance(tag_id, int):  # an expression: the tags it sets are unknown
+            return None
+        return [
+            signals.Change(
+                ArticleTag(pk=row["pk"], article_id=row["article_id"], tag_id=tag_id or row["tag_id"]),
+                row["pk"],
+                stored={"tag_id": row["tag_id"]},
+            )
+            for row in self.values("pk", "article_id", "tag_id")
+        ]
 
 
 class ArticleTag(models.Model):

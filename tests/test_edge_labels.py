@@ -438,8 +438,8 @@ def test_tagging_an_article_purges_its_pages_the_tags_lists_the_feeds_and_sitema
     site, purged, django_capture_on_commit_callbacks
 ):
     """A tag added or removed (admin rows, `tags.add()`, `tags.remove()`): the article's page and cards, the tag's
-    lists, the feeds, the sitemaps (whether the tag's page is listed), the API's lists (of tags). A link saved again
-    may have pointed at another tag before: everything."""
+    lists, the feeds, the sitemaps (whether the tag's page is listed), the API's lists (of tags). Tags reordered (in
+    place): the same for each tag moved; a link saved again may have pointed at another tag before: everything."""
     tag = make_tag("Cần Thơ")
     touched = {f"article:{site.newest.pk}", f"tag:{tag.pk}", "feeds", "sitemaps", "lists"}
     with django_capture_on_commit_callbacks(execute=True):
@@ -449,10 +449,16 @@ def test_tagging_an_article_purges_its_pages_the_tags_lists_the_feeds_and_sitema
     with django_capture_on_commit_callbacks(execute=True):
         site.newest.tags.remove(tag)
     assert purged == [touched]
+    other = make_tag("Hậu Giang")
     with django_capture_on_commit_callbacks(execute=True):
-        link = ArticleTag.objects.create(article=site.newest, tag=tag)
+        site.newest.set_tags([tag, other])
     purged.clear()
     with django_capture_on_commit_callbacks(execute=True):
+        site.newest.set_tags([other, tag])
+    assert purged == [touched | {f"tag:{other.pk}"}]
+    purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        link = ArticleTag.objects.get(article=site.newest, tag=tag)
         link.position = 2
         link.save()
     assert purged == [{"all"}]

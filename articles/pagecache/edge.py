@@ -220,7 +220,7 @@ def touched(changes, using=DEFAULT_DB_ALIAS):
             # The box on its article's page.
             reach.keys.add(article_key(instance.article_id))
         elif isinstance(instance, ArticleTag | Contribution):
-            if updated:
+            if updated and change.stored is None:
                 return {ALL}  # what it linked before is unknown
             # The article's page and cards (its tags, its byline), the feeds' items; the tag's lists and whether its
             # page is in the sitemap, or the person's lists; and the API's lists of tags and authors (labelled
@@ -228,6 +228,8 @@ def touched(changes, using=DEFAULT_DB_ALIAS):
             reach.keys |= {article_key(instance.article_id), FEEDS, LISTS}
             if isinstance(instance, ArticleTag):
                 reach.keys |= {tag_key(instance.tag_id), SITEMAPS}
+                if change.stored:  # the tag it had before an update in place (TagLinkQuerySet.in_place)
+                    reach.keys.add(tag_key(change.stored["tag_id"]))
             else:
                 reach.author(instance.author_id)
         elif isinstance(instance, Thread):
