@@ -240,6 +240,11 @@ class OrderedFormSet(forms.BaseInlineFormSet):
     def check_rows(self, rows):
         raise NotImplementedError
 
+    def in_order(self):
+        """The rows kept (not deleted), valid, as their unsaved instances, in the order saving them gives."""
+        kept = [form.instance for form in self.forms if form.cleaned_data and not form.cleaned_data.get("DELETE")]
+        return sorted(kept, key=lambda row: row.position)
+
 
 class ContributionFormSet(OrderedFormSet):
     """Contributors besides the article's author (its first writer): one person (under any of their pen names) once

@@ -54,6 +54,36 @@ def test_preview_shows_the_typed_article_in_the_public_template_and_saves_nothin
     assert (article.headline, article.version, versions_of(article.pk).count()) == ("Đã lưu", 1, 1)
 
 
+def test_preview_shows_the_typed_tags_and_contributors_and_saves_none(editor_client):
+    """Tags typed (one new, one an existing tag typed without accents) and a photographer added show in the preview's
+    tags and byline; nothing is stored. A contributors' list that would be refused shows the saved byline."""
+    from articles.models import Contribution, Tag
+    from tests.factories import make_tag
+
+    author, photographer = make_author("THANH THY"), make_author("HOÀNG ANH")
+    article = make_article(author=author, status=Article.Status.DRAFT)
+    make_tag("Cần Thơ")
+    rows = {
+        "contributions-TOTAL_FORMS": 1,
+        "contributions-INITIAL_FORMS": 0,
+        "contributions-0-author": photographer.pk,
+        "contributions-0-role": Contribution.Role.PHOTO,
+        "contributions-0-position": "",
+    }
+    typed = {**article_form_data(article), **rows, "tags": "Mùa lũ, can tho"}
+    html = assert_private_preview(editor_client.post(f"/xem-truoc/{article.pk}/", typed))
+    byline = re.search(r'<p class="byline">(.*?)</p>', html).group(1)
+    assert re.sub(r"<[^>]+>", "", byline) == "Bài: THANH THY – Ảnh: HOÀNG ANH"
+    tags = re.search(r'<ul class="article-tags"[^>]*>(.*?)</ul>', html, re.S).group(1)
+    assert re.findall(r"<li>(?:<a [^>]+>)?([^<]+)", tags) == ["Mùa lũ", "Cần Thơ"]
+    assert 'href="/tags/can-tho/"' in tags
+    assert (Tag.objects.count(), article.contributions.count(), article.tag_links.count()) == (1, 0, 0)
+
+    refused = {**typed, "contributions-0-author": author.pk, "contributions-0-role": Contribution.Role.WRITER}
+    html = assert_private_preview(editor_client.post(f"/xem-truoc/{article.pk}/", refused))
+    assert re.sub(r"<[^>]+>", "", re.search(r'<p class="byline">(.*?)</p>', html).group(1)) == "THANH THY"
+
+
 def test_preview_of_a_new_article_before_its_first_save(editor_client):
     """The add form previews too, with nothing stored."""
     html = assert_private_preview(editor_client.post("/xem-truoc/", article_form_data(headline="Bài chưa có")))
