@@ -1018,6 +1018,18 @@ class Contribution(models.Model):
     def __str__(self):
         return f"{self.get_role_display()}: {self.author}"
 
+    # Who a row named as it was loaded or last saved (`stored`, as the signals read it: articles/signals.py): a row
+    # saved again with another person purges both people's pages, not every page (pagecache/edge.py).
+    def save(self, *args, **kwargs):
+        super().save(*args, **kwargs)
+        self.stored = {"author_id": self.author_id}
+
+    @classmethod
+    def from_db(cls, db, field_names, values):
+        row = super().from_db(db, field_names, values)
+        row.stored = {"author_id": row.__dict__.get("author_id")}
+        return row
+
 
 class RelatedPick(models.Model):
     """An article an editor chose for another's related box, in order; the box tops itself up (queries.related_to)."""

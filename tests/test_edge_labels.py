@@ -469,7 +469,7 @@ def test_a_byline_purges_the_articles_pages_and_the_lists_of_the_pen_name_and_of
 ):
     """A contributor added or removed: the article's page and cards, the feeds (their authors), the lists of the
     pen name and of the person behind it (whose page lists every pen name's work), the API's lists (of authors).
-    Saved again: everything."""
+    Saved again naming another person: the same, for both; a row whose earlier person is unknown: everything."""
     with django_capture_on_commit_callbacks(execute=True):
         person = make_author("NGUYỄN VĂN A")
         pen_name = make_author("VĂN AN", pen_name_of=person)
@@ -480,8 +480,21 @@ def test_a_byline_purges_the_articles_pages_and_the_lists_of_the_pen_name_and_of
     assert purged == [touched]
     purged.clear()
     with django_capture_on_commit_callbacks(execute=True):
-        credit.role = Contribution.Role.VIDEO
+        other = make_author("TRẦN B")
+    purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        credit = Contribution.objects.get(pk=credit.pk)  # as the admin's inline loads it
+        credit.author = other
         credit.save()
+    assert purged == [touched | {f"author:{other.pk}"}]
+    purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        credit.author = pen_name  # the same instance saved again: it knows whom it named
+        credit.save()
+    assert purged == [touched | {f"author:{other.pk}"}]
+    purged.clear()
+    with django_capture_on_commit_callbacks(execute=True):
+        Contribution.objects.filter(pk=credit.pk).update(role=Contribution.Role.VIDEO)
     assert purged == [{"all"}]
     purged.clear()
     with django_capture_on_commit_callbacks(execute=True):

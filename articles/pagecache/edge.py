@@ -232,6 +232,8 @@ def touched(changes, using=DEFAULT_DB_ALIAS):
                     reach.keys.add(tag_key(change.stored["tag_id"]))
             else:
                 reach.author(instance.author_id)
+                if change.stored and change.stored["author_id"] is not None:  # who it named before
+                    reach.author(change.stored["author_id"])
         elif isinstance(instance, Thread):
             if not change.created:  # its page and its articles' (labelled with it), its feeds, its slug
                 reach.keys |= {thread_key(change.pk), FEEDS, SITEMAPS}
