@@ -895,7 +895,7 @@ def record_held(article, links=()):
     links the same save changed (`links`: "tags", "contributions", "related_picks") among the fields it edited: in
     its "edit" row, or in one of their own when nothing else of the article was edited. The log is only appended to,
     so a save's row is written once, whole."""
-    acts = article.__dict__.pop("held_acts")
+    acts = article.__dict__.pop("held_acts", [])  # none held: its saves are on record already
     if links:
         edit = next((changes for act, changes, *_ in acts if act == Act.EDIT), None)
         if edit is None:
