@@ -319,7 +319,7 @@ def visible_id(pk):
 
 def owner_at(model, slug):
     """The section, author (with the person behind a pen name) or tag at `slug` as its page reads it (``sized()``),
-    or None. Prepared: building the size's subquery with the ORM on each request cost a tenth of an author's page."""
+    or None. Prepared: building the size's subquery with the ORM on each request cost more than the query."""
     found = _owner_at(model)(slug=slug)
     return found[0] if found else None
 
