@@ -45,6 +45,16 @@ def make_thread(name="Mùa nước nổi", **overrides):
     return Thread.objects.create(name=name, **overrides)
 
 
+def hours_ago(hours):
+    return timezone.now() - timedelta(hours=hours)
+
+
+def tagged(article, *tags):
+    """`article` with `tags`, in this order (the first the primary one), as the admin gives them."""
+    article.set_tags(tags)
+    return article
+
+
 def make_article(**overrides):
     """A published article one hour old unless overridden."""
     values = {

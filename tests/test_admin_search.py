@@ -12,7 +12,7 @@ from django.utils import timezone
 from articles import search
 from articles.admin import ArticleAdmin
 from articles.models import Article
-from tests.factories import make_article, make_author
+from tests.factories import hours_ago, make_article, make_author
 from tests.test_search import HOSTILE_QUERIES
 
 pytestmark = pytest.mark.django_db
@@ -29,10 +29,6 @@ def listed(response):
 
 def notices(response):
     return [str(message) for message in response.context["messages"]]
-
-
-def hours_ago(hours):
-    return timezone.now() - timedelta(hours=hours)
 
 
 @pytest.fixture

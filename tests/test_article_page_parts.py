@@ -4,29 +4,17 @@ of tags, contributors and picks. Staff previews show the same parts."""
 
 import io
 import re
-from datetime import timedelta
 from types import SimpleNamespace
 
 import pytest
 from django.core.management import call_command
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
-from django.utils import timezone
 
-from articles.models import Article, ArticleTag, Contribution, RelatedPick
-from tests.factories import make_article, make_author, make_section, make_tag, make_thread
+from articles.models import Article, Contribution, RelatedPick
+from tests.factories import hours_ago, make_article, make_author, make_section, make_tag, make_thread, tagged
 
 pytestmark = pytest.mark.django_db
-
-
-def hours_ago(hours):
-    return timezone.now() - timedelta(hours=hours)
-
-
-def tagged(article, *tags):
-    for position, tag in enumerate(tags):
-        ArticleTag.objects.create(article=article, tag=tag, position=position)
-    return article
 
 
 def links(html, css_class):

@@ -8,20 +8,10 @@ import pytest
 from django.utils import timezone
 
 from articles import queries
-from articles.models import Article, ArticleTag, RelatedPick
-from tests.factories import make_article, make_section, make_tag, make_thread
+from articles.models import Article, RelatedPick
+from tests.factories import hours_ago, make_article, make_section, make_tag, make_thread, tagged
 
 pytestmark = pytest.mark.django_db
-
-
-def hours_ago(hours):
-    return timezone.now() - timedelta(hours=hours)
-
-
-def tagged(article, *tags):
-    for position, tag in enumerate(tags):
-        ArticleTag.objects.create(article=article, tag=tag, position=position)
-    return article
 
 
 def headlines(related):
