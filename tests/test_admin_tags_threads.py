@@ -208,6 +208,9 @@ def test_merging_tags_moves_their_articles_to_the_kept_one_and_redirects_the_old
     only.set_tags([merged])
     page = merge_post(editor_client, [kept, merged], None)
     assert "Chọn thẻ được giữ lại." in page.content.decode() and Tag.objects.filter(pk=merged.pk).exists()
+    for pk in (kept.pk, merged.pk):  # the page posts the same selection back to the same action
+        assert f'<input type="hidden" name="_selected_action" value="{pk}">' in page.content.decode()
+    assert '<input type="hidden" name="action" value="merge_selected">' in page.content.decode()
     response = merge_post(editor_client, [kept, merged], kept.pk)
     assert "Đã gộp “TP Cần Thơ” vào “Cần Thơ” (2 bài chuyển sang)" in " ".join(said(response))
     assert not Tag.objects.filter(pk=merged.pk).exists()

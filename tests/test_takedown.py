@@ -254,6 +254,9 @@ def test_a_bulk_takedown_asks_one_reason_and_records_each_article(chief, chief_c
     selection = {"action": "take_down_selected", "_selected_action": [a.pk for a in [*live, draft]]}
     asked = chief_client.post(LIST_URL, {**selection, "index": 0})
     assert asked.status_code == 200 and "Lý do" in asked.content.decode()
+    for article in [*live, draft]:  # the page posts the same selection back to the same action
+        assert f'<input type="hidden" name="_selected_action" value="{article.pk}">' in asked.content.decode()
+    assert '<input type="hidden" name="action" value="take_down_selected">' in asked.content.decode()
     blank = chief_client.post(LIST_URL, {**selection, "reason": "  "})
     assert "Hãy ghi lý do" in blank.content.decode() and not Takedown.objects.exists()
     done = chief_client.post(LIST_URL, {**selection, "reason": REASON}, follow=True)
