@@ -29,7 +29,12 @@ def _reversed(view_name, slug, script_prefix, urlconf):
 
 def fixed_url(view_name, slug=None):
     """`reverse(view_name)` (or with that `slug`), reversed once per script prefix and URLconf."""
-    return _reversed(view_name, slug, *(_place.get() or _here()))
+    return _reversed(view_name, slug, *place())
+
+
+def place():
+    """(script prefix, URLconf) that links are reversed for now: what a cache of printed links is kept by."""
+    return _place.get() or _here()
 
 
 def _here():

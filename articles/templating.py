@@ -17,8 +17,9 @@ from django.utils import timezone
 from jinja2 import Environment
 from markupsafe import Markup, escape
 
-from articles import formatting, queries
+from articles import formatting, links, queries
 from articles.links import fixed_url, slug_url
+from articles.models import Author
 from articles.pagination import UncountedPage
 from articles.sanitize import html_to_text
 
@@ -62,14 +63,23 @@ def forget_static_urls(setting, **kwargs):
 
 def byline(article, rel=None):
     """`article`'s byline the paper's way (``formatting.byline``), each name, a pen name as printed, linking to the
-    person's page (``Author.person``). Printed here rather than by a macro: a list prints one on every card, where
-    Jinja's loops and calls (and ``Markup.format``) cost several times these f-strings."""
+    person's page (``Author.person``). Printed here rather than by a macro, where Jinja's loops and calls cost several
+    times these f-strings; and each different byline once per process (`_byline`): a list prints one on every card,
+    the same people again and again."""
+    credits = tuple((who.pk, who.name, who.person.slug, role) for who, role in article.credits)
+    return _byline(credits, rel, links.place())
+
+
+@functools.lru_cache(maxsize=4096)
+def _byline(credits, rel, place):
+    # `place`: the script prefix and URLconf the links are reversed for, which `slug_url` reads itself.
     attributes = f' rel="{escape(rel)}"' if rel else ""
 
-    def link(author):
-        return f'<a href="{escape(author.person.get_absolute_url())}"{attributes}>{escape(author.name)}</a>'
+    def link(who):
+        _, name, slug = who
+        return f'<a href="{escape(slug_url(Author.url_name, slug))}"{attributes}>{escape(name)}</a>'
 
-    return Markup(formatting.byline(article.credits, show=link))
+    return Markup(formatting.byline([((pk, name, slug), role) for pk, name, slug, role in credits], show=link))
 
 
 def page_url(request, page, step=0):
