@@ -30,7 +30,7 @@ from articles import fields, formatting, images, search, signals
 from articles.formatting import validate_newspaper_date
 from articles.images import ImageField
 from articles.links import slug_url
-from articles.renditions import Photo, make_renditions, validate_renderable
+from articles.renditions import Photo, RecordField, make_renditions, validate_renderable
 from articles.sanitize import clean_body, clean_note, html_to_text
 from articles.text import clean_text, fold, slugify, unique_slug, validate_slug
 
@@ -440,7 +440,7 @@ class Thread(ArticleOwner):
     image_caption = models.CharField("chú thích ảnh", max_length=500, blank=True)
     image_credit = models.CharField("nguồn ảnh", max_length=200, blank=True)
     image_alt = models.CharField("mô tả ảnh (alt)", max_length=255, blank=True)
-    image_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    image_renditions = RecordField(default=dict, blank=True, editable=False)
     lead_article = models.ForeignKey(
         "Article",
         verbose_name="bài dẫn (ghim)",
@@ -661,7 +661,7 @@ class Article(models.Model):
         "mô tả ảnh (alt)", max_length=255, blank=True, help_text="Cho người đọc bằng trình đọc màn hình."
     )
     # What articles/renditions.py made of the photo (file names, sizes, bytes), so pages need no storage call.
-    image_renditions = models.JSONField(default=dict, blank=True, editable=False)
+    image_renditions = RecordField(default=dict, blank=True, editable=False)
     author = models.ForeignKey(Author, verbose_name="tác giả", on_delete=models.PROTECT, related_name="articles")
     section = models.ForeignKey(
         Section,

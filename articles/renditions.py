@@ -14,6 +14,7 @@ enclosure is built from the row already loaded, with no storage call and no quer
 
 import functools
 import io
+import json
 import logging
 from pathlib import PurePosixPath
 from typing import NamedTuple
@@ -21,6 +22,8 @@ from typing import NamedTuple
 from django.core.exceptions import ValidationError
 from django.core.files.base import ContentFile
 from django.core.files.storage import default_storage
+from django.db import models
+from django.db.models.fields.json import KeyTransform
 from imagekit import ImageSpec
 from markupsafe import Markup, escape
 from PIL import ExifTags, Image, ImageOps
@@ -131,6 +134,25 @@ class RenditionFile(NamedTuple):
     width: int
     height: int
     size: int
+
+
+class RecordField(models.JSONField):
+    """Where `make_renditions()`'s record is stored (``image_renditions``). Each different record is parsed once per
+    process: a list loads 20 with its cards on every request, and parsing them cost more than the rest of reading the
+    rows. The dict read is shared by every row holding the same record: replace it, never change it in place."""
+
+    def from_db_value(self, value, expression, connection):
+        if isinstance(value, str) and not isinstance(expression, KeyTransform):
+            try:
+                return _parsed_record(value)
+            except json.JSONDecodeError:  # as JSONField does
+                return value
+        return super().from_db_value(value, expression, connection)
+
+
+@functools.lru_cache(maxsize=1024)
+def _parsed_record(text):
+    return json.loads(text)
 
 
 class Photo:
