@@ -82,7 +82,7 @@ class LatestFeed(Feed):
         articles = Article.objects.published()
         if owner:
             articles = articles.filter(type(owner).listing(owner.pk, owner.many_articles))
-        return queries.load_credits_and_tags(list(articles.select_related("author__pen_name_of", "section")[:20]))
+        return queries.load_credits_and_tags(list(articles.select_related("section")[:20]))
 
     def get_feed(self, obj, request):
         feed = super().get_feed(obj, request)

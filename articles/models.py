@@ -565,9 +565,10 @@ class ArticleQuerySet(PublicQuerySet):
         return self.annotate(is_visible=ExpressionWrapper(self._visible(), output_field=BooleanField()))
 
     def for_reading(self):
-        """An article as its own page shows it: with its author, section and thread, without the search columns (the
-        size of the body again, and read only by the search index)."""
-        return self.select_related("author__pen_name_of", "section", "thread").defer("search_headline", "search_text")
+        """An article as its own page shows it: with its section and thread (its author and credits come with its tags:
+        ``queries.load_credits_and_tags``), without the search columns (the size of the body again, and read only by
+        the search index)."""
+        return self.select_related("section", "thread").defer("search_headline", "search_text")
 
     def after(self, published_at, pk):
         """The articles after the one published at `published_at` with id `pk` in the lists' order (newest first):
@@ -583,20 +584,15 @@ class ArticleQuerySet(PublicQuerySet):
 
     def cards(self):
         """What a list prints of each article (its card) and nothing more: a list loads 20 rows, and the body, the
-        search text and the bookkeeping columns are most of each row's bytes and conversions."""
-        # A byline links each name to the person's page (`Author.person`): a pen name's main name comes along.
-        return self.select_related("author__pen_name_of").only(
-            *fields.CARD, "author__name", "author__slug", "author__pen_name_of__slug"
-        )
+        search text and the bookkeeping columns are most of each row's bytes and conversions. The byline's people come
+        with the other credits (``queries.load_credits_and_tags``)."""
+        return self.only(*fields.CARD)
 
     def summaries(self):
-        """What the API lists of each article (its summary, ``fields.SUMMARY``), with its author (and the person behind
-        the pen name), section and thread."""
-        owners = ("author__name", "author__slug", "section__name", "section__slug", "thread__name", "thread__slug")
-        person = ("author__pen_name_of__name", "author__pen_name_of__slug")
-        return self.select_related("author__pen_name_of", "section", "thread").only(
-            *fields.SUMMARY, *CHANGE_TIMES, "thread", *owners, *person
-        )
+        """What the API lists of each article (its summary, ``fields.SUMMARY``), with its section and thread (its
+        credits: ``queries.load_credits_and_tags``)."""
+        owners = ("section__name", "section__slug", "thread__name", "thread__slug")
+        return self.select_related("section", "thread").only(*fields.SUMMARY, *CHANGE_TIMES, "thread", *owners)
 
     def changed_since(self, moment):
         """Articles a reader saw change at or after `moment`: edited, published or corrected (``last_change()``)."""

@@ -47,20 +47,19 @@ def visible_by_slug(slug):
     return found[0] if found else None
 
 
-# What one query reads of some articles besides their own rows, in one UNION ALL of like columns: each credit beyond
-# the author (with the person behind its pen name) and each tag; for an article read without them (by its slug, as its
-# page reads it), its thread and its author's person too. Two prefetches would be two queries, and Django's prefetch
-# makes a queryset per article and relation; building this query with the ORM on each request cost a third of a
-# page: it is compiled once per process for each number of ids (rounded up to a power of two: a few sizes).
-CREDIT, TAG, OWNERS = "credit", "tag", "owners"
+# What one query reads of some articles besides their own rows, in one UNION ALL of like columns: each one's author
+# and each further credit (with the person behind its pen name), and each tag. The article querysets do not join the
+# author: it is read here, with the other credits it is printed with. Two prefetches would be two queries, and
+# Django's prefetch makes a queryset per article and relation; building this query with the ORM on each request cost a
+# third of a page: it is compiled once per process for each number of ids (rounded up to a power of two: a few sizes).
+AUTHOR, CREDIT, TAG = "author", "credit", "tag"
 
 
-def load_credits_and_tags(articles, owners=False, tags=True):
-    """`articles`, each with its credits (`Article.credits`: its contributions' authors and the people behind pen
-    names) and its tags in the article's order as `ordered_tags` (`article.tags.all()` orders them by name, and makes
-    a manager each time): one query for them all, none for no article. Without `tags`, the credits only (cards print
-    no tags). With `owners`, each one's thread and its author's person too, for articles read without them
-    (``summaries()`` joins them)."""
+def load_credits_and_tags(articles, tags=True):
+    """`articles`, each with its author (`Article.author`, with the person behind a pen name) and credits
+    (`Article.credits`: the author as first writer, then its contributions' authors) and its tags in the article's
+    order as `ordered_tags` (`article.tags.all()` orders them by name, and makes a manager each time): one query for
+    them all, none for no article. Without `tags`, the credits only (cards print no tags)."""
     saved = {article.pk: article for article in articles if article.pk}  # a new article's preview has no rows
     for article in articles:
         if not article.pk:
@@ -72,20 +71,20 @@ def load_credits_and_tags(articles, owners=False, tags=True):
     ids.update({f"id{n}": 0 for n in range(len(saved), size)})
     found = {pk: ([], []) for pk in saved}
     authors, tags_made = {}, {}
-    for row in sorted(_extras(size, owners, tags)(**ids), key=operator.itemgetter(2, 3)):
+    for row in sorted(_extras(size, tags)(**ids), key=operator.itemgetter(2, 3)):
         kind, article, _, _, ref, name, slug, person, person_name, person_slug, role = row
-        if kind == CREDIT:
-            author = authors.get(ref) or authors.setdefault(ref, _made(Author, ref, name, slug, person))
-            if person:
-                author.pen_name_of = _made(Author, person, person_name, person_slug, None)
-            found[article][0].append((author, role))
-        elif kind == TAG:
+        if kind == TAG:
             tag = tags_made.get(ref) or tags_made.setdefault(ref, _made(Tag, ref, name, slug))
             found[article][1].append(tag)
+            continue
+        author = authors.get(ref)
+        if author is None:
+            author = authors[ref] = _made(Author, ref, name, slug, person)
+            author.pen_name_of = _made(Author, person, person_name, person_slug, None) if person else None
+        if kind == AUTHOR:
+            saved[article].author = author
         else:
-            written = saved[article]
-            written.thread = _made(Thread, ref, name, slug) if ref else None
-            written.author.pen_name_of = _made(Author, person, person_name, person_slug, None) if person else None
+            found[article][0].append((author, role))
     for pk, article in saved.items():
         credits, ordered_tags = found[pk]
         article.credits = [(article.author, Contribution.Role.WRITER), *credits] if article.author_id else credits
@@ -108,13 +107,26 @@ _COLUMNS = {
 
 
 @functools.lru_cache(maxsize=32)
-def _extras(size, owners, tags):
+def _extras(size, tags):
     kinds = {f"id{n}": int for n in range(size)}
 
     def build(**marks):
         ids = list(marks.values())
         text, number = models.CharField(), models.IntegerField()
         nothing, no_text = Value(None, output_field=number), Value(None, output_field=text)
+        person = ("author__pen_name_of_id", "author__pen_name_of__name", "author__pen_name_of__slug")
+        # Position -1: each article's author comes before its contributions.
+        authors = Article.objects.filter(pk__in=ids, author__isnull=False).values_list(
+            Value(AUTHOR, output_field=text),
+            "id",
+            Value(-1, output_field=number),
+            "id",
+            "author_id",
+            "author__name",
+            "author__slug",
+            *person,
+            Value(Contribution.Role.WRITER, output_field=text),
+        )
         credits = Contribution.objects.filter(article_id__in=ids).values_list(
             Value(CREDIT, output_field=text),
             "article_id",
@@ -123,42 +135,27 @@ def _extras(size, owners, tags):
             "author_id",
             "author__name",
             "author__slug",
-            "author__pen_name_of_id",
-            "author__pen_name_of__name",
-            "author__pen_name_of__slug",
+            *person,
             "role",
         )
-        tag_links = ArticleTag.objects.filter(article_id__in=ids).values_list(
-            Value(TAG, output_field=text),
-            "article_id",
-            "position",
-            "id",
-            "tag_id",
-            "tag__name",
-            "tag__slug",
-            nothing,
-            no_text,
-            no_text,
-            Value("", output_field=text),
-        )
-        parts = [tag_links] if tags else []
-        if owners:
+        parts = [credits]
+        if tags:
             parts.append(
-                Article.objects.filter(pk__in=ids).values_list(
-                    Value(OWNERS, output_field=text),
+                ArticleTag.objects.filter(article_id__in=ids).values_list(
+                    Value(TAG, output_field=text),
+                    "article_id",
+                    "position",
                     "id",
-                    Value(0, output_field=number),
-                    "id",
-                    "thread_id",
-                    "thread__name",
-                    "thread__slug",
-                    "author__pen_name_of_id",
-                    "author__pen_name_of__name",
-                    "author__pen_name_of__slug",
+                    "tag_id",
+                    "tag__name",
+                    "tag__slug",
+                    nothing,
+                    no_text,
+                    no_text,
                     Value("", output_field=text),
                 )
             )
-        return credits.order_by().union(*(part.order_by() for part in parts), all=True) if parts else credits
+        return authors.order_by().union(*(part.order_by() for part in parts), all=True)
 
     return PreparedRows(Contribution, build, **kinds)
 

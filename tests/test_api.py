@@ -284,7 +284,7 @@ def test_every_serializer_writes_exactly_the_fields_it_declares(client):
     """The schema is made from the declared fields and the data from `shape()`: they name the same keys."""
     thread = make_thread(image=uploaded_image())
     article = make_article(section=make_section(), image=uploaded_image(), thread=thread)
-    site_queries.load_credits_and_tags([article], owners=True)
+    site_queries.load_credits_and_tags([article])
     thread.visible_lead = article
     links = serializers.Links.of(client.get(API).wsgi_request)
     shapes = {

@@ -129,7 +129,7 @@ class ArticleDetail(ApiView):
             return HttpResponsePermanentRedirect(slug_url("api:article-detail", moved.article.slug))
         except Gone as gone:
             return Response(errors.TakenDown.shape(gone.takedown), status=410)
-        site_queries.load_credits_and_tags([article], owners=True)
+        site_queries.load_credits_and_tags([article])
         response = Response(serializers.ArticleDetail.shape(article, serializers.Links.of(request)))
         response["Last-Modified"] = http_date(article.modified_at.timestamp())
         return response
