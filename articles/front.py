@@ -89,9 +89,11 @@ def assemble(arrangement=None, now=None):
     picked = [pick.article for pick in picks if pick.article] + [breaking_id] * bool(breaking_id)
     rows, finish = queries.front_candidates(
         now,
-        # Enough newest for every slot left to them and the "Tin mới nhất" after the picks they may repeat.
+        # Enough newest for every slot left to them and the "Tin mới nhất" after the picks they may repeat: what the
+        # page shows above the section blocks is among them, but for the picks. So a block needs, after those newest,
+        # its count and as many again as there are picks.
         newest=2 * len(picks) + settings.FRONT_LATEST,
-        sections={section.pk: section.front_count + shown_above for section in sections},
+        sections={section.pk: section.front_count + len(picks) for section in sections},
         picked=picked,
         popular=popular,
         sizes=(len(picks) + 1, most),

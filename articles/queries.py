@@ -393,9 +393,9 @@ def _padded(ids, length):
 
 def front_candidates(now, *, newest, sections, picked, popular, sizes):
     """The visible articles the front page may show, in one query, as `Headline`s: the `newest` newest, each section's
-    newest ({section id: how many}, in order), and those among the ids `picked` and `popular` (at most `sizes` = (len
-    picked, len popular) of each). Rows, not model instances (`PreparedQuery.columns`): a couple of hundred are read
-    for the few dozen shown. Returns (rows, finish): rows whose times compare but may lack their time zone, and
+    newest after those ({section id: how many}, in order), and those among the ids `picked` and `popular` (at most
+    `sizes` = (len picked, len popular) of each). Rows, not model instances (`PreparedQuery.columns`): more are read
+    than the few dozen shown. Returns (rows, finish): rows whose times compare but may lack their time zone, and
     `finish(row)`, the row as a page prints it."""
     query = _front_candidates(newest, tuple(sections.values()), *sizes)
     values = {"now": now, **{f"section{i}": pk for i, pk in enumerate(sections)}}
@@ -419,7 +419,11 @@ def _front_candidates(newest, section_limits, picked, popular):
             return queryset.order_by("-published_at", "-id").values("pk")[:limit]
 
         parts = [newest_of(visible, newest)]
-        parts += [newest_of(visible.filter(section_id=ids[f"section{i}"]), n) for i, n in enumerate(section_limits)]
+        # A section's articles among the `newest` are read by that part: each section's part reads on from the last
+        # of them (none when there are fewer: the first part read them all).
+        last = newest_of(visible, newest)[newest - 1 : newest]
+        older = visible.after(Subquery(last.values("published_at")), Subquery(last.values("pk")))
+        parts += [newest_of(older.filter(section_id=ids[f"section{i}"]), n) for i, n in enumerate(section_limits)]
         for name, count in (("picked", picked), ("popular", popular)):
             if count:
                 parts.append(visible.filter(pk__in=[ids[f"{name}{i}"] for i in range(count)]).values("pk"))

@@ -75,6 +75,25 @@ def test_the_editors_order_comes_first_and_no_article_appears_twice(client, edit
     assert len(everything) == len(set(everything))
 
 
+def test_a_section_block_skips_the_picks_older_than_the_newest(client, editor, newest, settings):
+    """A section whose articles are older than everything "Tin mới nhất" could show still fills its block with its
+    newest articles that no slot above shows, however many of them the editors picked."""
+    settings.FRONT_MOST_READ = 0
+    section = make_section("Thời sự", on_front=True, front_count=3)
+    newest(16)
+    older = timezone.now() - timedelta(days=1)
+    stories = [
+        make_article(headline=f"Thời sự {i}", section=section, published_at=older - timedelta(minutes=i))
+        for i in range(10)
+    ]
+    arrange(editor, stories[0], stories[1], stories[3], stories[6])
+    page = shown(client)
+    assert page["lead"] == ["Thời sự 0"]
+    assert page["featured"] == ["Thời sự 1", "Thời sự 3", "Thời sự 6"]
+    assert page["tin-moi-nhat"] == ["Bài 0", "Bài 1", "Bài 2", "Bài 3"]
+    assert page["chuyen-muc-thoi-su"] == ["Thời sự 2", "Thời sự 4", "Thời sự 5"]
+
+
 def test_section_blocks_follow_the_editors_order_and_counts(client, newest, settings):
     """Only sections marked for the front page have a block, in their front-page order, each with its own count."""
     settings.FRONT_LATEST = 1
