@@ -227,6 +227,10 @@ def inside_describe():
     def last(queryset):
         return max(1, math.ceil(queryset.count() / 20))
 
+    def listed(owner):
+        """What the owner's page lists: for an author, every article they contributed to (Author.listing)."""
+        return visible.filter(type(owner).listing(owner.pk))
+
     def linked(path, page):
         """The URL of the last page as a reader or a crawler reaches it: the "Trang sau" link of the page before."""
         text = Client().get(f"{path}?page={page - 1}").content.decode()
@@ -241,13 +245,13 @@ def inside_describe():
                 "last_page": last(visible),
                 "last_link": linked("/latest/", last(visible)),
                 "section": section.get_absolute_url() if section else None,
-                "section_last_page": last(visible.filter(section=section)) if section else 1,
-                "section_last_link": linked(section.get_absolute_url(), last(visible.filter(section=section)))
+                "section_last_page": last(listed(section)) if section else 1,
+                "section_last_link": linked(section.get_absolute_url(), last(listed(section)))
                 if section
                 else None,
                 "author": author.get_absolute_url() if author else None,
                 "author_pk": author.pk if author else None,
-                "author_last_page": last(visible.filter(author=author)) if author else 1,
+                "author_last_page": last(listed(author)) if author else 1,
                 # The API's last page of 20, by the cursor its `next` link carries.
                 "api_last": f"/api/v1/articles/?cursor={Cursor.after(visible.reverse()[20]).token()}"
                 if count > 20
