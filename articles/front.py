@@ -86,17 +86,18 @@ def assemble(arrangement=None, now=None):
     most = settings.FRONT_MOST_READ + shown_above + sum(section.front_count for section in sections)
     popular = most_read.top(most)
     breaking_id = arrangement.breaking_article_id if arrangement and arrangement.breaking_shown(now) else None
-    picked = [pick.article for pick in picks if pick.article] + [breaking_id] * bool(breaking_id)
+    # The picks that take their slots when readers may see their article: the blocks below skip them.
+    picked = [pick.article for pick in picks if pick.article and (pick.until is None or now < pick.until)]
     rows, finish = queries.front_candidates(
         now,
-        # Enough newest for every slot left to them and the "Tin mới nhất" after the picks they may repeat: what the
-        # page shows above the section blocks is among them, but for the picks. So a block needs, after those newest,
-        # its count and as many again as there are picks.
+        # Enough newest for every slot left to them and the "Tin mới nhất" after the picks they may repeat. All the
+        # page shows above the section blocks is among them or picked, so each block reads on from the last of them.
         newest=2 * len(picks) + settings.FRONT_LATEST,
-        sections={section.pk: section.front_count + len(picks) for section in sections},
+        sections={section.pk: section.front_count for section in sections},
         picked=picked,
+        breaking=breaking_id,
         popular=popular,
-        sizes=(len(picks) + 1, most),
+        sizes=(len(picks), most),
     )
     # Every row is a visible article. In the lists' order (newest first, then the larger id), the first ones are the
     # newest overall and each section's first ones its newest: what the parts of the query read, whatever else the

@@ -391,14 +391,14 @@ def _padded(ids, length):
     return [*ids, *[0] * (length - len(ids))][:length]
 
 
-def front_candidates(now, *, newest, sections, picked, popular, sizes):
-    """The visible articles the front page may show, in one query, as `Headline`s: the `newest` newest, each section's
-    newest after those ({section id: how many}, in order), and those among the ids `picked` and `popular` (at most
-    `sizes` = (len picked, len popular) of each). Rows, not model instances (`PreparedQuery.columns`): more are read
-    than the few dozen shown. Returns (rows, finish): rows whose times compare but may lack their time zone, and
-    `finish(row)`, the row as a page prints it."""
+def front_candidates(now, *, newest, sections, picked, breaking, popular, sizes):
+    """The visible articles the front page may show, in one query, as `Headline`s: the `newest` newest; each section's
+    newest after those, but for the ids `picked` ({section id: how many}, in order); the `picked` and the `breaking`
+    one (an id or None); those among the ids `popular`. At most `sizes` = (len picked, len popular) of each. Rows, not
+    model instances (`PreparedQuery.columns`): more are read than the few dozen shown. Returns (rows, finish): rows
+    whose times compare but may lack their time zone, and `finish(row)`, the row as a page prints it."""
     query = _front_candidates(newest, tuple(sections.values()), *sizes)
-    values = {"now": now, **{f"section{i}": pk for i, pk in enumerate(sections)}}
+    values = {"now": now, "breaking": breaking or 0, **{f"section{i}": pk for i, pk in enumerate(sections)}}
     values.update({f"picked{i}": pk for i, pk in enumerate(_padded(picked, sizes[0]))})
     values.update({f"popular{i}": pk for i, pk in enumerate(_padded(popular, sizes[1]))})
     rows = [Headline(*row) for row in query.columns(Headline._fields, **values)]
@@ -408,27 +408,31 @@ def front_candidates(now, *, newest, sections, picked, popular, sizes):
 
 @functools.cache
 def _front_candidates(newest, section_limits, picked, popular):
-    kinds = {"now": datetime.datetime, **{f"section{i}": int for i in range(len(section_limits))}}
+    kinds = {"now": datetime.datetime, "breaking": int, **{f"section{i}": int for i in range(len(section_limits))}}
     kinds.update({f"picked{i}": int for i in range(picked)})
     kinds.update({f"popular{i}": int for i in range(popular)})
 
-    def build(now, **ids):
+    def build(now, breaking, **ids):
         visible = Article.objects.published(now)
+        picked_ids = [ids[f"picked{i}"] for i in range(picked)]
 
         def newest_of(queryset, limit):
             return queryset.order_by("-published_at", "-id").values("pk")[:limit]
 
-        parts = [newest_of(visible, newest)]
-        # A section's articles among the `newest` are read by that part: each section's part reads on from the last
-        # of them (none when there are fewer: the first part read them all).
+        # A section's articles among the `newest` are read by the first part: each section's part reads on from the
+        # last of them (none when there are fewer: the first part read them all), skipping the picks.
         last = newest_of(visible, newest)[newest - 1 : newest]
         older = visible.after(Subquery(last.values("published_at")), Subquery(last.values("pk")))
-        parts += [newest_of(older.filter(section_id=ids[f"section{i}"]), n) for i, n in enumerate(section_limits)]
-        for name, count in (("picked", picked), ("popular", popular)):
-            if count:
-                parts.append(visible.filter(pk__in=[ids[f"{name}{i}"] for i in range(count)]).values("pk"))
-        rows = [Article.objects.filter(pk__in=part).only(*Headline._fields).order_by() for part in parts]
-        return rows[0].union(*rows[1:], all=True).order_by() if len(rows) > 1 else rows[0]
+        older = older.exclude(pk__in=picked_ids) if picked_ids else older
+        sliced = [newest_of(visible, newest)]
+        sliced += [newest_of(older.filter(section_id=ids[f"section{i}"]), n) for i, n in enumerate(section_limits)]
+        # A part of a union cannot be ordered and sliced itself: those read the rows of the ids they find.
+        parts = [Article.objects.filter(pk__in=part) for part in sliced]
+        parts.append(visible.filter(pk__in=[*picked_ids, breaking]))
+        if popular:
+            parts.append(visible.filter(pk__in=[ids[f"popular{i}"] for i in range(popular)]))
+        rows = [part.only(*Headline._fields).order_by() for part in parts]
+        return rows[0].union(*rows[1:], all=True).order_by()
 
     return PreparedQuery(Article, build, **kinds)
 

@@ -94,6 +94,31 @@ def test_a_section_block_skips_the_picks_older_than_the_newest(client, editor, n
     assert page["chuyen-muc-thoi-su"] == ["Thời sự 2", "Thời sự 4", "Thời sự 5"]
 
 
+def test_a_pick_whose_show_until_passed_is_back_in_its_section_block(client, editor, newest, settings):
+    """With a frozen clock: once its "hiện đến" passes, a pick leaves its slot and takes its place in its section's
+    block again, at that very second."""
+    settings.FRONT_MOST_READ = 0
+    start = timezone.now().replace(microsecond=0)
+    with time_machine.travel(start, tick=False) as clock:
+        section = make_section("Thời sự", on_front=True, front_count=3)
+        newest(16)
+        stories = [
+            make_article(headline=f"Thời sự {i}", section=section, published_at=start - timedelta(days=1, minutes=i))
+            for i in range(6)
+        ]
+        current = FrontPage.objects.current()
+        picks = [Pick(stories[0].pk), Pick(stories[1].pk, start + timedelta(minutes=1))]
+        workflow.arrange_front(editor, current.pk if current else 0, picks)
+        page = shown(client)
+        assert page["featured"][0] == "Thời sự 1"
+        assert page["chuyen-muc-thoi-su"] == ["Thời sự 2", "Thời sự 3", "Thời sự 4"]
+
+        clock.move_to(start + timedelta(minutes=1))
+        page = shown(client)
+        assert "Thời sự 1" not in page["featured"]
+        assert page["chuyen-muc-thoi-su"] == ["Thời sự 1", "Thời sự 2", "Thời sự 3"]
+
+
 def test_section_blocks_follow_the_editors_order_and_counts(client, newest, settings):
     """Only sections marked for the front page have a block, in their front-page order, each with its own count."""
     settings.FRONT_LATEST = 1
