@@ -13,12 +13,11 @@ has not passed; every other slot is filled from the newest visible articles, at 
 The page cache renews its stamp when a "hiện đến" or the breaking news' end passes (`models.next_scheduled_change`).
 
 **A fixed number of queries**, whatever the number of articles, picks and sections: the arrangement in force, the
-sections marked for the front page, the ids of every candidate (the visible picks, the newest, each section's newest,
-the visible most read, with what a headline list prints of them; one UNION ALL, read from the lists' indexes), and
-the cards (photo, byline) of the lead and featured stories.
-With the header's section menu, a front page costs 5 queries (tests/test_front_page.py). Each is compiled once per
-process (`queries.front_*`, articles/prepared.py): built by the ORM on every request they cost more than the rest of
-the page.
+sections (the header's menu: the blocks are those of its sections marked for the front page), the ids of every
+candidate (the visible picks, the newest, each section's newest, the visible most read, with what a headline list
+prints of them; one UNION ALL, read from the lists' indexes), the cards (photo) of the lead and featured stories, and
+the lead's byline: 5 queries (tests/test_front_page.py). Each is compiled once per process (`queries.front_*`,
+articles/prepared.py): built by the ORM on every request they cost more than the rest of the page.
 """
 
 import itertools
@@ -75,12 +74,13 @@ def put_on_top(picks, article_id):
     return [lead, *featured]
 
 
-def assemble(arrangement=None, now=None):
-    """The front page at `now` under `arrangement` (by default the one in force; a preview passes one not saved)."""
+def assemble(arrangement=None, now=None, menu=None):
+    """The front page at `now` under `arrangement` (by default the one in force; a preview passes one not saved), its
+    section blocks those of `menu` (by default read: `queries.section_menu()`) marked for it."""
     now = now or timezone.now()
     if arrangement is None:
         arrangement = queries.front_arrangement()
-    sections = queries.front_sections()
+    sections = queries.front_sections(queries.section_menu() if menu is None else menu)
     picks = slots(arrangement)
     shown_above = 1 + settings.FRONT_FEATURED + settings.FRONT_LATEST
     most = settings.FRONT_MOST_READ + shown_above + sum(section.front_count for section in sections)

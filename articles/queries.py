@@ -38,7 +38,10 @@ _visible_by_slug = PreparedQuery(
 _visible_id = PreparedQuery(
     Article, lambda pk, now: Article.objects.published(now).filter(pk=pk).only("id"), pk=int, now=datetime.datetime
 )
-_section_menu = PreparedQuery(Section, lambda: Section.objects.only("name", "slug"))
+# With what the front page's blocks need of each (`front_sections`): it reads the menu's sections.
+_section_menu = PreparedQuery(
+    Section, lambda: Section.objects.only("name", "slug", "on_front", "front_position", "front_count")
+)
 
 
 def visible_by_slug(slug):
@@ -363,17 +366,11 @@ def cards(owner_model, start, limit, offset=0, many=True):
     return PreparedQuery(Article, build, **kinds)
 
 
-# The front page (articles/front.py): the arrangement in force, the sections with a block, the candidates' ids and the
-# cards shown. The candidates' query depends on the number of sections and their counts (slice bounds are written into
-# the SQL), so one is compiled per shape: a handful. Lists of ids have a fixed length per shape, padded with 0 (no
+# The front page (articles/front.py): the arrangement in force, the candidates' ids and the cards shown (its sections
+# are the menu's). The candidates' query depends on the number of sections and their counts (slice bounds are written
+# into the SQL), so one is compiled per shape: a handful. Lists of ids have a fixed length per shape, padded with 0 (no
 # article's id).
 _front_arrangement = PreparedQuery(FrontPage, lambda: FrontPage.objects.order_by("-pk")[:1])
-_front_sections = PreparedQuery(
-    Section,
-    lambda: (
-        Section.objects.filter(on_front=True).order_by("front_position", "name").only("name", "slug", "front_count")
-    ),
-)
 
 
 def front_arrangement():
@@ -382,9 +379,9 @@ def front_arrangement():
     return found[0] if found else None
 
 
-def front_sections():
-    """The sections with a block on the front page, in the editors' order."""
-    return _front_sections()
+def front_sections(menu):
+    """The sections with a block on the front page, in the editors' order there, of the menu's (`section_menu()`)."""
+    return sorted((section for section in menu if section.on_front), key=lambda s: (s.front_position, s.name))
 
 
 def _padded(ids, length):

@@ -39,7 +39,9 @@ class FrontPageView(TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        return super().get_context_data(front=front.assemble(), **kwargs)
+        # The header's menu and the section blocks are the same sections: read once.
+        menu = queries.section_menu()
+        return super().get_context_data(front=front.assemble(menu=menu), menu_sections=menu, **kwargs)
 
 
 @csrf_exempt  # sent by the article page's static script, cookie-less; it can only count a view (most_read.py)

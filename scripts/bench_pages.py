@@ -246,9 +246,7 @@ def inside_describe():
                 "last_link": linked("/latest/", last(visible)),
                 "section": section.get_absolute_url() if section else None,
                 "section_last_page": last(listed(section)) if section else 1,
-                "section_last_link": linked(section.get_absolute_url(), last(listed(section)))
-                if section
-                else None,
+                "section_last_link": linked(section.get_absolute_url(), last(listed(section))) if section else None,
                 "author": author.get_absolute_url() if author else None,
                 "author_pk": author.pk if author else None,
                 "author_last_page": last(listed(author)) if author else 1,

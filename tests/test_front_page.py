@@ -17,7 +17,7 @@ from tests.factories import make_article, make_section
 
 pytestmark = pytest.mark.django_db
 
-FRONT_QUERIES = 6
+FRONT_QUERIES = 5
 
 
 @pytest.fixture
