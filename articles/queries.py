@@ -399,8 +399,14 @@ def front_candidates(now, *, newest, sections, picked, breaking, popular, sizes)
     values.update({f"picked{i}": pk for i, pk in enumerate(_padded(picked, sizes[0]))})
     values.update({f"popular{i}": pk for i, pk in enumerate(_padded(popular, sizes[1]))})
     rows = [Headline(*row) for row in query.columns(Headline._fields, **values)]
-    to_time = query.converter("published_at")
+    to_time = _time_converter(query)
     return rows, lambda row: row._replace(published_at=to_time(row.published_at))
+
+
+@functools.cache
+def _time_converter(query):
+    # The front page converts the same few dozen times on every request: each once per process.
+    return functools.lru_cache(maxsize=1024)(query.converter("published_at"))
 
 
 @functools.cache
