@@ -119,6 +119,22 @@ def test_a_pick_whose_show_until_passed_is_back_in_its_section_block(client, edi
         assert page["chuyen-muc-thoi-su"] == ["Thời sự 1", "Thời sự 2", "Thời sự 3"]
 
 
+def test_headlines_are_printed_as_text_in_every_list(client, newest, settings):
+    """A headline holding markup is printed as text in "Tin mới nhất" and in the section blocks, never as HTML."""
+    settings.FRONT_MOST_READ = 0
+    section = make_section("Thời sự", on_front=True, front_count=3)
+    hostile = '<script>alert("x")</script> & <b>đậm</b>'
+    newest(12)
+    make_article(headline=hostile, section=section, published_at=timezone.now() - timedelta(days=1))
+    make_article(headline=hostile + " 2", published_at=timezone.now() - timedelta(minutes=5, seconds=30))
+    html = client.get("/").content.decode()
+    assert "<script>alert" not in html and "<b>đậm</b>" not in html
+    escaped = "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt; &amp; &lt;b&gt;đậm&lt;/b&gt;"
+    page = zones(html)
+    assert page["tin-moi-nhat"] == ["Bài 4", escaped + " 2", "Bài 5", "Bài 6"]
+    assert page["chuyen-muc-thoi-su"] == [escaped]
+
+
 def test_section_blocks_follow_the_editors_order_and_counts(client, newest, settings):
     """Only sections marked for the front page have a block, in their front-page order, each with its own count."""
     settings.FRONT_LATEST = 1
