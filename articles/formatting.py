@@ -9,6 +9,7 @@ read times in ISO 8601 with the offset (``iso``): ``<time datetime>``, Open Grap
 
 import functools
 import math
+import operator
 import re
 from typing import NamedTuple
 
@@ -124,6 +125,13 @@ def byline(credits, show=str):
         f"{label}: {names}" if label else names
         for label, names in ((label, ", ".join(map(show, people))) for label, people in byline_parts(credits))
     )
+
+
+@functools.lru_cache(maxsize=4096)
+def printed_byline(credits):
+    """`byline()` as text of credits given as ((id, name, role), …): each different one once per process, for the API
+    and the feeds, which print the same people's bylines on every request."""
+    return byline([((pk, name), role) for pk, name, role in credits], show=operator.itemgetter(1))
 
 
 class Credited(NamedTuple):

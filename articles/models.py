@@ -860,7 +860,7 @@ class Article(models.Model):
     @property
     def byline(self):
         """The credits as the paper prints them at the end of the article and on cards (``formatting.byline``)."""
-        return formatting.byline(self.credits)
+        return formatting.printed_byline(tuple((who.pk, who.name, role) for who, role in self.credits))
 
     def set_tags(self, tags):
         """Give the article `tags` in this order (the first is the primary one). An unsaved tag is created, or found
