@@ -20,7 +20,7 @@ from django.utils import timezone
 
 from articles import fields, pagination
 from articles.links import slug_url
-from articles.models import Article, ArticleTag, Author, Contribution, FrontPage, RelatedPick, Section, Tag, Thread
+from articles.models import Article, ArticleTag, Author, Contribution, FrontPage, RelatedPick, Section, Tag
 from articles.prepared import PreparedQuery, PreparedRows
 
 # How many articles the article page's "Bài liên quan" box lists.
@@ -105,7 +105,6 @@ def _made(model, pk, name, slug, *more):
 _COLUMNS = {
     Author: ("id", "name", "slug", "pen_name_of_id"),
     Tag: ("id", "name", "slug"),
-    Thread: ("id", "name", "slug"),
 }
 
 
