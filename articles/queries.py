@@ -421,13 +421,11 @@ def _front_candidates(newest, section_limits, picked, popular):
         def newest_of(queryset, limit):
             return queryset.order_by("-published_at", "-id").values("pk")[:limit]
 
-        # A section's articles among the `newest` are read by the first part: each section's part reads on from the
-        # last of them (none when there are fewer: the first part read them all), skipping the picks.
-        last = newest_of(visible, newest)[newest - 1 : newest]
-        older = visible.after(Subquery(last.values("published_at")), Subquery(last.values("pk")))
-        older = older.exclude(pk__in=picked_ids) if picked_ids else older
+        # A section's articles among the `newest` are read by the first part: each section's part skips them, and the
+        # picks.
         sliced = [newest_of(visible, newest)]
-        sliced += [newest_of(older.filter(section_id=ids[f"section{i}"]), n) for i, n in enumerate(section_limits)]
+        others = visible.exclude(pk__in=sliced[0]).exclude(pk__in=picked_ids)
+        sliced += [newest_of(others.filter(section_id=ids[f"section{i}"]), n) for i, n in enumerate(section_limits)]
         # A part of a union cannot be ordered and sliced itself: those read the rows of the ids they find.
         parts = [Article.objects.filter(pk__in=part) for part in sliced]
         parts.append(visible.filter(pk__in=[*picked_ids, breaking]))
