@@ -43,6 +43,7 @@ class Front:
     latest: list = field(default_factory=list)
     sections: list = field(default_factory=list)  # [(Section, [Headline])], in the editors' order
     most_read: list = field(default_factory=list)
+    menu: list = field(default_factory=list)  # every section, for the header's menu: read once with the blocks'
 
     def article_ids(self):
         """Every article the page shows, once each: what a cache in front labels it with (pagecache/edge.py)."""
@@ -74,13 +75,13 @@ def put_on_top(picks, article_id):
     return [lead, *featured]
 
 
-def assemble(arrangement=None, now=None, menu=None):
-    """The front page at `now` under `arrangement` (by default the one in force; a preview passes one not saved), its
-    section blocks those of `menu` (by default read: `queries.section_menu()`) marked for it."""
+def assemble(arrangement=None, now=None):
+    """The front page at `now` under `arrangement` (by default the one in force; a preview passes one not saved)."""
     now = now or timezone.now()
     if arrangement is None:
         arrangement = queries.front_arrangement()
-    sections = queries.front_sections(queries.section_menu() if menu is None else menu)
+    menu = queries.section_menu()
+    sections = queries.front_sections(menu)
     picks = slots(arrangement)
     shown_above = 1 + settings.FRONT_FEATURED + settings.FRONT_LATEST
     most = settings.FRONT_MOST_READ + shown_above + sum(section.front_count for section in sections)
@@ -144,4 +145,5 @@ def assemble(arrangement=None, now=None, menu=None):
         latest=headlines(latest),
         sections=[(section, headlines(ids)) for section, ids in blocks if ids],
         most_read=headlines(popular),
+        menu=menu,
     )

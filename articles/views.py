@@ -39,9 +39,8 @@ class FrontPageView(TemplateView):
         return super().get(request, *args, **kwargs)
 
     def get_context_data(self, **kwargs):
-        # The header's menu and the section blocks are the same sections: read once.
-        menu = queries.section_menu()
-        return super().get_context_data(front=front.assemble(menu=menu), menu_sections=menu, **kwargs)
+        page = front.assemble()
+        return super().get_context_data(front=page, menu_sections=page.menu, **kwargs)
 
 
 @csrf_exempt  # sent by the article page's static script, cookie-less; it can only count a view (most_read.py)

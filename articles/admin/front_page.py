@@ -109,7 +109,8 @@ class FrontPageAdmin(admin.ModelAdmin):
             breaking_article_id=article,
             breaking_until=until,
         )
-        context = {"front": front.assemble(arrangement), "is_preview": True}
+        page = front.assemble(arrangement)
+        context = {"front": page, "menu_sections": page.menu, "is_preview": True}
         response = TemplateResponse(request, "articles/front_page.html", context, using="jinja2")
         add_never_cache_headers(response)
         return response
