@@ -19,7 +19,7 @@ from markupsafe import Markup, escape
 
 from articles import formatting, links, queries
 from articles.links import fixed_url, slug_url
-from articles.models import Author
+from articles.models import Author, Section
 from articles.pagination import UncountedPage
 from articles.sanitize import html_to_text
 
@@ -34,6 +34,7 @@ def environment(**options):
         static=static_url,
         url=url,
         all_sections=queries.section_menu,
+        section_nav=section_nav,
         page_url=page_url,
         page_query=page_query,
         news_article_json_ld=news_article_json_ld,
@@ -81,6 +82,28 @@ def _byline(credits, rel, place):
         return f'<a href="{escape(slug_url(Author.url_name, slug))}"{attributes}>{escape(name)}</a>'
 
     return Markup(formatting.byline([((pk, name, slug), role) for pk, name, slug, role in credits], show=link))
+
+
+def section_nav(sections, current=None):
+    """The header's menu of `sections` (in their order), the page of section `current` marked as the current page.
+    Every page prints it, and the same one again and again: printed here and once per process for each menu (its
+    sections' names and slugs), current section and `links.place()`, rather than by a loop in the template."""
+    menu = tuple((section.slug, section.name) for section in sections)
+    return _section_nav(menu, current.slug if isinstance(current, Section) else None, links.place())
+
+
+@functools.lru_cache(maxsize=256)
+def _section_nav(menu, current, place):
+    # `place`: the script prefix and URLconf the links are reversed for, which `slug_url` reads itself.
+    if not menu:
+        return Markup("")
+    marked = ' aria-current="page"'
+    items = "".join(
+        f'<li><a href="{escape(slug_url(Section.url_name, slug))}"{marked if slug == current else ""}>'
+        f"{escape(name)}</a></li>"
+        for slug, name in menu
+    )
+    return Markup(f'<nav class="section-nav" aria-label="Chuyên mục"><ul class="wrap">{items}</ul></nav>')
 
 
 def page_url(request, page, step=0):

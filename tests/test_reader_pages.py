@@ -60,6 +60,17 @@ def test_header_lists_sections_in_editors_order(client):
     assert '<a href="/sections/kinh-te/" aria-current="page">' in client.get("/sections/kinh-te/").content.decode()
 
 
+def test_the_menu_shows_a_renamed_section_at_once_and_its_name_as_text(client, settings):
+    settings.PAGE_CACHE = False  # the menu printed for the old name must not be printed again
+    section = make_section("Kinh tế")
+    assert ">Kinh tế</a>" in client.get("/latest/").content.decode()
+    section.name = "Kinh tế <b>& đô thị</b>"
+    section.save()
+    html = client.get("/latest/").content.decode()
+    assert ">Kinh tế &lt;b&gt;&amp; đô thị&lt;/b&gt;</a>" in html
+    assert ">Kinh tế</a>" not in html
+
+
 def test_section_page_lists_its_visible_articles_newest_first(client):
     """/sections/<slug>/ shows that section's visible articles only, newest first, under the section's name."""
     party, economy = make_section("Xây dựng Đảng"), make_section("Kinh tế")
