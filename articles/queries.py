@@ -16,6 +16,7 @@ from typing import NamedTuple
 
 from django.db import models, router
 from django.db.models import Exists, OuterRef, Subquery, Value
+from django.db.models.functions import Cast
 from django.utils import timezone
 
 from articles import fields, pagination
@@ -55,7 +56,18 @@ def visible_by_slug(slug):
 # author: it is read here, with the other credits it is printed with. Two prefetches would be two queries, and
 # Django's prefetch makes a queryset per article and relation; building this query with the ORM on each request cost a
 # third of a page: it is compiled once per process for each number of ids (rounded up to a power of two: a few sizes).
-AUTHOR, CREDIT, TAG = "author", "credit", "tag"
+# The article page reads its own in its related box's query (`related_to`).
+class _Extra(enum.IntEnum):
+    """Which part of the credits and tags query a row comes from (negative: apart from the related box's `_Tier`s)."""
+
+    AUTHOR = -3
+    CREDIT = -2
+    TAG = -1
+
+
+# The columns of each row of the credits and tags query: which part it comes from, the article, the row's position
+# there and id (the order), the author's or tag's id, name and slug, the person behind a pen name, the credit's role.
+_EXTRA = ("kind", "owner", "position", "row", "ref", "name", "slug", "person", "person_name", "person_slug", "role")
 
 
 def load_credits_and_tags(articles, tags=True):
@@ -72,11 +84,18 @@ def load_credits_and_tags(articles, tags=True):
     size = 1 << (len(saved) - 1).bit_length()
     ids = {f"id{n}": pk for n, pk in enumerate(saved)}
     ids.update({f"id{n}": 0 for n in range(len(saved), size)})
+    _attach(saved, _extras(size, tags)(**ids), tags)
+    return articles
+
+
+def _attach(saved, rows, tags):
+    """Set on the articles `saved` ({id: article}) their author, credits and (with `tags`) tags, from `rows` of the
+    credits and tags query (`_EXTRA`'s columns), in any order."""
     found = {pk: ([], []) for pk in saved}
     authors, tags_made = {}, {}
-    for row in sorted(_extras(size, tags)(**ids), key=operator.itemgetter(2, 3)):
+    for row in sorted(rows, key=operator.itemgetter(2, 3)):
         kind, article, _, _, ref, name, slug, person, person_name, person_slug, role = row
-        if kind == TAG:
+        if kind == _Extra.TAG:
             tag = tags_made.get(ref) or tags_made.setdefault(ref, _made(Tag, ref, name, slug))
             found[article][1].append(tag)
             continue
@@ -84,7 +103,7 @@ def load_credits_and_tags(articles, tags=True):
         if author is None:
             author = authors[ref] = _made(Author, ref, name, slug, person)
             author.pen_name_of = _made(Author, person, person_name, person_slug, None) if person else None
-        if kind == AUTHOR:
+        if kind == _Extra.AUTHOR:
             saved[article].author = author
         else:
             found[article][0].append((author, role))
@@ -93,7 +112,6 @@ def load_credits_and_tags(articles, tags=True):
         article.credits = [(article.author, Contribution.Role.WRITER), *credits] if article.author_id else credits
         if tags:
             article.ordered_tags = ordered_tags
-    return articles
 
 
 def _made(model, pk, name, slug, *more):
@@ -108,56 +126,72 @@ _COLUMNS = {
 }
 
 
+def _extra_parts(ids, tags):
+    """The parts of the credits and tags query of the articles `ids`, each {column of `_EXTRA`: field or value}."""
+    text, number = models.CharField(), models.IntegerField()
+    nothing, no_text = Value(None, output_field=number), Value(None, output_field=text)
+    person = {
+        "person": "author__pen_name_of_id",
+        "person_name": "author__pen_name_of__name",
+        "person_slug": "author__pen_name_of__slug",
+    }
+    people = {"ref": "author_id", "name": "author__name", "slug": "author__slug", **person}
+    # Position -1: each article's author comes before its contributions.
+    authors = (
+        Article.objects.filter(pk__in=ids, author__isnull=False),
+        {
+            "kind": Value(_Extra.AUTHOR.value),
+            "owner": "id",
+            "position": Value(-1),
+            "row": "id",
+            **people,
+            "role": Value(Contribution.Role.WRITER, output_field=text),
+        },
+    )
+    credits = (
+        Contribution.objects.filter(article_id__in=ids),
+        {
+            "kind": Value(_Extra.CREDIT.value),
+            "owner": "article_id",
+            "position": "position",
+            "row": "id",
+            **people,
+            "role": "role",
+        },
+    )
+    parts = [authors, credits]
+    if tags:
+        parts.append(
+            (
+                ArticleTag.objects.filter(article_id__in=ids),
+                {
+                    "kind": Value(_Extra.TAG.value),
+                    "owner": "article_id",
+                    "position": "position",
+                    "row": "id",
+                    "ref": "tag_id",
+                    "name": "tag__name",
+                    "slug": "tag__slug",
+                    "person": nothing,
+                    "person_name": no_text,
+                    "person_slug": no_text,
+                    "role": Value("", output_field=text),
+                },
+            )
+        )
+    return parts
+
+
 @functools.lru_cache(maxsize=32)
 def _extras(size, tags):
     kinds = {f"id{n}": int for n in range(size)}
 
     def build(**marks):
-        ids = list(marks.values())
-        text, number = models.CharField(), models.IntegerField()
-        nothing, no_text = Value(None, output_field=number), Value(None, output_field=text)
-        person = ("author__pen_name_of_id", "author__pen_name_of__name", "author__pen_name_of__slug")
-        # Position -1: each article's author comes before its contributions.
-        authors = Article.objects.filter(pk__in=ids, author__isnull=False).values_list(
-            Value(AUTHOR, output_field=text),
-            "id",
-            Value(-1, output_field=number),
-            "id",
-            "author_id",
-            "author__name",
-            "author__slug",
-            *person,
-            Value(Contribution.Role.WRITER, output_field=text),
-        )
-        credits = Contribution.objects.filter(article_id__in=ids).values_list(
-            Value(CREDIT, output_field=text),
-            "article_id",
-            "position",
-            "id",
-            "author_id",
-            "author__name",
-            "author__slug",
-            *person,
-            "role",
-        )
-        parts = [credits]
-        if tags:
-            parts.append(
-                ArticleTag.objects.filter(article_id__in=ids).values_list(
-                    Value(TAG, output_field=text),
-                    "article_id",
-                    "position",
-                    "id",
-                    "tag_id",
-                    "tag__name",
-                    "tag__slug",
-                    nothing,
-                    no_text,
-                    no_text,
-                    Value("", output_field=text),
-                )
-            )
-        return authors.order_by().union(*(part.order_by() for part in parts), all=True)
+        parts = [
+            queryset.values_list(*(columns[name] for name in _EXTRA)).order_by()
+            for queryset, columns in _extra_parts(list(marks.values()), tags)
+        ]
+        return parts[0].union(*parts[1:], all=True)
 
     return PreparedRows(Contribution, build, **kinds)
 
@@ -186,14 +220,16 @@ def related_to(article, tags=None):
     from its thread (newest first), then from articles sharing its first `RELATED_TAGS` tags (those sharing more
     first, then newest; of each tag, its most recently created articles are the candidates), then from its section
     (newest first); and its thread's previous and next visible article, by publication. One query, whatever the
-    number of tags (`tags`, as `load_credits_and_tags` gave them as `ordered_tags`; read when not given)."""
+    number of tags.
+
+    Without `tags`, the same query reads the article's own tags and credits, and sets them as `load_credits_and_tags`
+    does: the article page's one query for both. A preview gives the `tags` typed (`ordered_tags`)."""
     if article.pk is None:
         return Related([], None, None)
-    if tags is None:
-        tags = load_credits_and_tags([article])[0].ordered_tags
-    tag_ids = [tag.pk for tag in tags[:RELATED_TAGS]]
+    own = tags is None
+    tag_ids = [] if own else [tag.pk for tag in tags[:RELATED_TAGS]]
     now = timezone.now()
-    query = _related(len(tag_ids), article.thread_id is not None, article.section_id is not None)
+    query = _related(None if own else len(tag_ids), article.thread_id is not None, article.section_id is not None)
     values = {"article": article.pk, "now": now, **{f"tag{i}": pk for i, pk in enumerate(tag_ids)}}
     if article.thread_id is not None:
         values.update(thread=article.thread_id, at=article.published_at or now)
@@ -201,10 +237,16 @@ def related_to(article, tags=None):
         values["section"] = article.section_id
     # Rows, not model instances (`PreparedQuery.columns`): of the dozen or so read, the box and the links show six
     # at most, and making an instance (its photo's record parsed) costs more than reading its row.
-    rows = query.columns(("tier", "rank", *_BOX), **values)
+    rows = query.columns(_RELATED_COLUMNS, **values)
     tiers = {tier: [] for tier in _Tier}
-    for tier, rank, *row in rows:
-        tiers[tier].append((rank, row))
+    extras = []
+    for row in rows:
+        if row[0] < 0:
+            extras.append(row[:_EXTRA_END])
+        else:
+            tiers[row[0]].append((row[2], row[_EXTRA_END:]))
+    if own:
+        _attach({article.pk: article}, extras, tags=True)
 
     def newest(found):
         # By publication, then id, as the lists order; times compare as the database gave them, all alike.
@@ -245,13 +287,24 @@ _BOX = tuple(
 )
 _PUBLISHED = _BOX.index("published_at")
 
+# The rows of the related query: the box's articles (`_Tier`) and, when it reads them, the article's credits and tags
+# (`_Extra`), in the same columns. An article's row holds its tier in "kind" and its pick's place in "position"; its
+# other columns of `_EXTRA` are empty. A credit's or tag's row holds its person's or tag's id, name and slug in the
+# article's "id", "headline" and "slug" (`_RELATED_COLUMNS` reads them there), and nothing in the article's others.
+_RELATED_COLUMNS = ("kind", "owner", "position", "row", "id", "headline", "slug", *_EXTRA[7:], *_BOX)
+_EXTRA_END = len(_EXTRA)
+# The article parts' own columns (`_BOX`) come first, then these, in this order.
+_ANNOTATED = ("kind", "position", "owner", "row", *_EXTRA[7:])
 
-# One per shape: the number of tags, and whether the article has a thread and a section (a part that could find
-# nothing is left out). Each tag is a part of its own, so that each reads its own index range, newest articles first,
-# and stops after a few (one part for all the tags would read all their articles).
+
+# One per shape: the number of tags (None: the article's own, with its credits), and whether the article has a thread
+# and a section (a part that could find nothing is left out). Each tag is a part of its own, so that each reads its
+# own index range, newest articles first, and stops after a few (one part for all the tags would read all their
+# articles).
 @functools.cache
 def _related(tags, in_thread, in_section):
-    kinds = {"article": int, "now": datetime.datetime, **{f"tag{i}": int for i in range(tags)}}
+    own = tags is None
+    kinds = {"article": int, "now": datetime.datetime, **{f"tag{i}": int for i in range(tags or 0)}}
     if in_thread:
         kinds.update(thread=int, at=datetime.datetime)
     if in_section:
@@ -265,6 +318,12 @@ def _related(tags, in_thread, in_section):
         def newest(queryset):
             return queryset.order_by("-published_at", "-id").values("pk")[:RELATED]
 
+        if own:  # its first tags, primary first: the i-th, if it has one
+            links = ArticleTag.objects.filter(article=article).order_by("position", "id").values("tag_id")
+            tag_refs = [Subquery(links[i : i + 1]) for i in range(RELATED_TAGS)]
+        else:
+            tag_refs = [tag_ids[f"tag{i}"] for i in range(tags)]
+
         parts = [(_Tier.PICK, visible.filter(pk__in=picks.values("related")).values("pk"))]
         if in_thread:
             parts.append((_Tier.THREAD, newest(others.filter(thread_id=thread))))
@@ -272,13 +331,13 @@ def _related(tags, in_thread, in_section):
         parts += [
             (
                 _Tier.TAG,
-                ArticleTag.objects.filter(tag=tag_ids[f"tag{i}"])
+                ArticleTag.objects.filter(tag=tag)
                 .exclude(article=article)
                 .filter(Exists(visible.filter(pk=OuterRef("article_id"))))
                 .order_by("-article_id")
                 .values("article_id")[:RELATED],
             )
-            for i in range(tags)
+            for tag in tag_refs
         ]
         if in_section:
             parts.append((_Tier.SECTION, newest(others.filter(section_id=section))))
@@ -287,13 +346,34 @@ def _related(tags, in_thread, in_section):
             parts.append((_Tier.PREVIOUS, in_it.after(at, article).order_by("-published_at", "-id").values("pk")[:1]))
             parts.append((_Tier.NEXT, in_it.back_from(at, article).exclude(pk=article).values("pk")[:1]))
         position = Subquery(picks.filter(related=OuterRef("pk")).values("position")[:1])
+        # An article's row leaves the credits' columns empty, typed: PostgreSQL types a UNION's column by its first
+        # parts, and would take a column of untyped NULLs for text.
+        text, number = models.CharField(), models.IntegerField()
+        empty = {name: Cast(Value(None), number) for name in ("owner", "row", "person")}
+        empty.update({name: Cast(Value(None), text) for name in ("person_name", "person_slug", "role")})
         rows = [
             Article.objects.filter(pk__in=ids)
             .only(*_BOX)
-            .annotate(tier=Value(int(tier)), rank=position if tier == _Tier.PICK else Value(0))
+            .annotate(
+                **{
+                    "kind": Value(int(tier)),
+                    "position": position if tier == _Tier.PICK else Value(0),
+                    **empty,
+                }
+            )
             .order_by()
             for tier, ids in parts
         ]
+        if own:
+            # The credits' and tags' rows: their person's or tag's id, name and slug where an article's are.
+            box = {"id": "ref", "headline": "name", "slug": "slug"}
+            rows += [
+                queryset.values_list(
+                    *(columns[box[name]] if name in box else Value(None, output_field=number) for name in _BOX),
+                    *(columns[name] for name in _ANNOTATED),
+                ).order_by()
+                for queryset, columns in _extra_parts([article], tags=True)
+            ]
         return rows[0].union(*rows[1:], all=True)
 
     return PreparedQuery(Article, build, **kinds)

@@ -241,11 +241,11 @@ class ArticleDetailView(DetailView):
         context = super().get_context_data(**kwargs)
         context["is_preview"] = not getattr(self.object, "is_visible", True)
         context["share_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
-        # Its byline (and JSON-LD's and Open Graph's credits) and its tags: one query; a preview has what was typed.
-        if not getattr(self.object, "links_typed", False):
-            queries.load_credits_and_tags([self.object])
+        # Its related box, and its byline (and JSON-LD's and Open Graph's credits) and tags read with it: one query. A
+        # preview has the tags and credits typed.
+        typed = getattr(self.object, "links_typed", False)
+        related = queries.related_to(self.object, self.object.ordered_tags if typed else None)
         context["tags"] = self.object.ordered_tags
-        related = queries.related_to(self.object, context["tags"])
         context["related"], context["thread_previous"], context["thread_next"] = related
         context["corrections"] = queries.corrections_of(self.object)
         return context

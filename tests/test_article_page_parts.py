@@ -97,11 +97,11 @@ def test_the_pages_credits_are_loaded_with_its_tags(client, story, django_assert
 
 
 @pytest.mark.parametrize("count", [1, 6])
-def test_the_article_page_takes_four_queries_whatever_its_tags_credits_and_picks(
+def test_the_article_page_takes_three_queries_whatever_its_tags_credits_and_picks(
     client, django_assert_num_queries, count
 ):
-    """Article with author, section and thread; its tags and credits; its related box with the thread's neighbours;
-    the section menu: one more than before tags, threads and credits existed."""
+    """Article with section and thread; its related box with the thread's neighbours, and its tags and credits; the
+    section menu: as many as before tags, threads and credits existed."""
     thread, section = make_thread(), make_section()
     article = make_article(headline="Bài chính", thread=thread, section=section)
     tagged(article, *(make_tag(f"Thẻ {i}") for i in range(count)))
@@ -110,7 +110,7 @@ def test_the_article_page_takes_four_queries_whatever_its_tags_credits_and_picks
         picked = make_article(headline=f"Chọn {i}", thread=thread, section=section, published_at=hours_ago(i + 2))
         RelatedPick.objects.create(article=article, related=picked, position=i)
 
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert client.get(article.get_absolute_url()).status_code == 200
 
 

@@ -135,14 +135,14 @@ def test_a_new_correction_shows_at_once_on_cached_pages(editor):
 def test_the_article_page_reads_its_corrections_in_one_query_only_when_it_has_any(
     client, editor, django_assert_num_queries, corrected
 ):
-    """Article, tags and credits, related articles, section menu: four queries; a fifth reads the corrections, only
-    for an article that has one (`Article.corrected_at`)."""
+    """Article, related articles with its tags and credits, section menu: three queries; a fourth reads the
+    corrections, only for an article that has one (`Article.corrected_at`)."""
     section = make_section()
     articles = [make_article(headline=f"Bài {n}", section=section) for n in range(5)]
     if corrected:
         publish(articles[-1], editor, "Một.")
         publish(articles[-1], editor, "Hai.")
-    with django_assert_num_queries(5 if corrected else 4):
+    with django_assert_num_queries(4 if corrected else 3):
         response = client.get(articles[-1].get_absolute_url())
     assert response.status_code == 200 and ("Hai." in response.content.decode()) is corrected
 

@@ -8,8 +8,8 @@ import pytest
 from django.utils import timezone
 
 from articles import queries
-from articles.models import Article, RelatedPick
-from tests.factories import hours_ago, make_article, make_section, make_tag, make_thread, tagged
+from articles.models import Article, Contribution, RelatedPick
+from tests.factories import hours_ago, make_article, make_author, make_section, make_tag, make_thread, tagged
 
 pytestmark = pytest.mark.django_db
 
@@ -127,17 +127,39 @@ def test_articles_published_at_the_same_moment_are_ordered_by_id_as_the_lists_or
     assert queries.related_to(second)[1:] == (first, third)
 
 
-@pytest.mark.parametrize("count", [1, 3, 8])
-def test_one_query_whatever_the_number_of_tags(count, django_assert_num_queries):
+@pytest.mark.parametrize("count", [0, 1, 3, 8])
+def test_one_query_reads_the_box_and_the_articles_own_tags_and_credits_whatever_their_number(
+    count, django_assert_num_queries
+):
     section, thread = make_section(), make_thread()
     tags = [make_tag(f"Thẻ {i}") for i in range(count)]
     article = tagged(make_article(headline="Bài chính", section=section, thread=thread), *tags)
+    photographers = [make_author(f"NGƯỜI CHỤP {i}") for i in range(count)]
+    for person in photographers:
+        Contribution.objects.create(article=article, author=person, role=Contribution.Role.PHOTO)
     for i, tag in enumerate(tags):
         tagged(make_article(headline=f"Cùng thẻ {i}", published_at=hours_ago(i + 2)), tag)
-    loaded = queries.load_credits_and_tags([article])[0].ordered_tags
+    article = Article.objects.get(pk=article.pk)
 
     with django_assert_num_queries(1):
-        related = queries.related_to(article, loaded)
+        related = queries.related_to(article)
+        assert [tag.name for tag in article.ordered_tags] == [tag.name for tag in tags]
+        assert [(who.name, role) for who, role in article.credits] == [
+            (article.author.name, Contribution.Role.WRITER),
+            *((person.name, Contribution.Role.PHOTO) for person in photographers),
+        ]
+    assert headlines(related) == [f"Cùng thẻ {i}" for i in range(min(count, queries.RELATED))]
+
+
+@pytest.mark.parametrize("count", [1, 3, 8])
+def test_a_preview_gives_the_tags_typed_and_still_one_query(count, django_assert_num_queries):
+    tags = [make_tag(f"Thẻ {i}") for i in range(count)]
+    article = tagged(make_article(headline="Bài chính"), tags[0])  # saved with one; typed with them all
+    for i, tag in enumerate(tags):
+        tagged(make_article(headline=f"Cùng thẻ {i}", published_at=hours_ago(i + 2)), tag)
+
+    with django_assert_num_queries(1):
+        related = queries.related_to(article, tags)
     assert headlines(related) == [f"Cùng thẻ {i}" for i in range(min(count, queries.RELATED))]
 
 

@@ -210,8 +210,8 @@ def test_list_page_query_count_does_not_grow_with_articles(client, django_assert
 
 @pytest.mark.parametrize("count", [3, 60])
 def test_article_page_query_count_does_not_grow_with_articles(client, django_assert_num_queries, count):
-    """An article page takes four queries (article, its tags and credits, related articles, section menu), however
-    many there are."""
+    """An article page takes three queries (article; related articles, with its tags and credits; section menu),
+    however many there are."""
     articles = make_many(count, section=make_section())
-    with django_assert_num_queries(4):
+    with django_assert_num_queries(3):
         assert client.get(articles[-1].get_absolute_url()).status_code == 200
