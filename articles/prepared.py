@@ -118,7 +118,8 @@ class _Compiled:
         if missing := set(marks) - set(names):
             raise ValueError(f"These values are not parameters of the SQL: {sorted(missing)}. SQL: {sql}")
         named = iter(names)
-        self.sql = _PLACEHOLDER.sub(lambda _: f"%({next(named)})s", sql)
+        hidden = _hidden_from_planner(connections[using], prepared.kinds)
+        self.sql = _PLACEHOLDER.sub(lambda _: _parameter(next(named), hidden), sql)
         self.constants = {name: param for name, param in zip(names, params, strict=True) if name not in marks}
         self.adapt = {name: KINDS[kind][1] for name, kind in prepared.kinds.items()}
         self.using = using
@@ -165,6 +166,25 @@ class _Compiled:
                 setattr(obj, name, row[position])
             objects.append(obj)
         return objects
+
+
+def _hidden_from_planner(connection, kinds):
+    """The names of the values that PostgreSQL's planner is not shown: the times (`now`, an article's date).
+
+    A statement prepared on the server is planned with the values of its first five calls (custom plans), then with
+    none (a generic plan, made once) if that plan does not look costlier. Shown the time, the planner counts nearly
+    every article as published by then; planning for "any time", it counts a third (its default for a range on an
+    unknown value), so the generic plan of a list or of the related box looked costlier and never won: the article
+    page's related query was planned anew on every call, which cost more than running it (docs/PERFORMANCE.md). Read
+    from a scalar subquery, the time is unknown when either plan is made: both count alike, and the generic plan is
+    kept. SQLite plans each statement it prepares once, whatever the values: nothing hidden there."""
+    if connection.vendor != "postgresql" or not settings.PREPARED_STATEMENTS:
+        return frozenset()
+    return frozenset(name for name, kind in kinds.items() if kind is datetime.datetime)
+
+
+def _parameter(name, hidden):
+    return f"(SELECT %({name})s)" if name in hidden else f"%({name})s"
 
 
 @contextlib.contextmanager

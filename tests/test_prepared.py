@@ -2,9 +2,11 @@
 the database as it is now, with the same objects a queryset gives."""
 
 import datetime
+import io
 from datetime import timedelta
 
 import pytest
+from django.core.management import call_command
 from django.db import connection
 from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
@@ -118,3 +120,24 @@ def test_on_postgresql_only_prepared_queries_become_prepared_statements(settings
     by_slug = [statement for statement in prepared if '"articles_article"."slug" = $' in statement]
     searches = [statement for statement in prepared if "@@" in statement]
     assert (len(by_slug), searches) == (1 if enabled else 0, [])
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="prepared statements are PostgreSQL's")
+def test_on_postgresql_the_related_box_and_the_list_keep_the_plan_made_once():
+    """After the planner's first five calls (each planned for its values), every call runs the plan made once. Shown
+    the time, PostgreSQL found the plan for "any time" costlier and planned the related box anew on every call, which
+    cost more than running it: the times are hidden from its planner."""
+    call_command("seed_demo", articles=3000, seed=1, stdout=io.StringIO(), verbosity=0)
+    with connection.cursor() as cursor:
+        cursor.execute("ANALYZE")
+    article = Article.objects.published().filter(tags__isnull=False, thread__isnull=False).first()
+    for _ in range(12):
+        queries.related_to(article)
+        queries.cards(None, "first", 21)(now=timezone.now())
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement, generic_plans, custom_plans FROM pg_prepared_statements")
+        plans = {statement: (generic, custom) for statement, generic, custom in cursor.fetchall()}
+    related = [plan for statement, plan in plans.items() if '"articles_relatedpick"' in statement]
+    listed = [plan for statement, plan in plans.items() if statement.rstrip().endswith("LIMIT 21")]
+    assert related == listed == [(7, 5)]
