@@ -130,12 +130,14 @@ def _extra_parts(ids, tags):
     """The parts of the credits and tags query of the articles `ids`, each {column of `_EXTRA`: field or value}."""
     text, number = models.CharField(), models.IntegerField()
     nothing, no_text = Value(None, output_field=number), Value(None, output_field=text)
-    person = {
+    people = {
+        "ref": "author_id",
+        "name": "author__name",
+        "slug": "author__slug",
         "person": "author__pen_name_of_id",
         "person_name": "author__pen_name_of__name",
         "person_slug": "author__pen_name_of__slug",
     }
-    people = {"ref": "author_id", "name": "author__name", "slug": "author__slug", **person}
     # Position -1: each article's author comes before its contributions.
     authors = (
         Article.objects.filter(pk__in=ids, author__isnull=False),
@@ -291,10 +293,11 @@ _PUBLISHED = _BOX.index("published_at")
 # (`_Extra`), in the same columns. An article's row holds its tier in "kind" and its pick's place in "position"; its
 # other columns of `_EXTRA` are empty. A credit's or tag's row holds its person's or tag's id, name and slug in the
 # article's "id", "headline" and "slug" (`_RELATED_COLUMNS` reads them there), and nothing in the article's others.
-_RELATED_COLUMNS = ("kind", "owner", "position", "row", "id", "headline", "slug", *_EXTRA[7:], *_BOX)
+_PERSON_AND_ROLE = ("person", "person_name", "person_slug", "role")
+_RELATED_COLUMNS = ("kind", "owner", "position", "row", "id", "headline", "slug", *_PERSON_AND_ROLE, *_BOX)
 _EXTRA_END = len(_EXTRA)
 # The article parts' own columns (`_BOX`) come first, then these, in this order.
-_ANNOTATED = ("kind", "position", "owner", "row", *_EXTRA[7:])
+_ANNOTATED = ("kind", "position", "owner", "row", *_PERSON_AND_ROLE)
 
 
 # One per shape: the number of tags (None: the article's own, with its credits), and whether the article has a thread
@@ -347,20 +350,15 @@ def _related(tags, in_thread, in_section):
             parts.append((_Tier.NEXT, in_it.back_from(at, article).exclude(pk=article).values("pk")[:1]))
         position = Subquery(picks.filter(related=OuterRef("pk")).values("position")[:1])
         # An article's row leaves the credits' columns empty, typed: PostgreSQL types a UNION's column by its first
-        # parts, and would take a column of untyped NULLs for text.
+        # parts, and would take a column of untyped NULLs for text. In `_ANNOTATED`'s order, as the other rows.
         text, number = models.CharField(), models.IntegerField()
-        empty = {name: Cast(Value(None), number) for name in ("owner", "row", "person")}
-        empty.update({name: Cast(Value(None), text) for name in ("person_name", "person_slug", "role")})
+        empty = {
+            name: Cast(Value(None), number if name in ("owner", "row", "person") else text) for name in _ANNOTATED[2:]
+        }
         rows = [
             Article.objects.filter(pk__in=ids)
             .only(*_BOX)
-            .annotate(
-                **{
-                    "kind": Value(int(tier)),
-                    "position": position if tier == _Tier.PICK else Value(0),
-                    **empty,
-                }
-            )
+            .annotate(kind=Value(int(tier)), position=position if tier == _Tier.PICK else Value(0), **empty)
             .order_by()
             for tier, ids in parts
         ]
