@@ -153,6 +153,22 @@ def test_the_preview_shows_the_screen_as_it_would_be_and_saves_nothing(editor_cl
     assert FrontPage.objects.count() == 0
 
 
+@pytest.mark.parametrize("sections", [1, 6])
+def test_the_preview_takes_the_same_queries_whatever_the_number_of_sections_and_articles(
+    editor_client, desk, sections, django_assert_num_queries
+):
+    """The editor's session, user and permissions (4), the arrangement in force, then what the reader's front page
+    reads (the menu with its blocks, the candidates, the cards, the lead's byline): 9."""
+    for i in range(sections):
+        section = make_section(f"Mục {i}", on_front=True, front_count=3)
+        for j in range(4):
+            make_article(headline=f"Bài {i}-{j}", section=section)
+    with django_assert_num_queries(9):
+        response = post(editor_client, action="preview", s0=desk["mekong"].pk, s1=desk["gao"].pk)
+    assert response.status_code == 200
+    assert 'class="lead-title"><a href="/articles/lu-song-mekong-len-nhanh/">' in response.content.decode()
+
+
 def test_section_front_settings_are_edited_in_the_section_list_and_recorded(editor_client):
     """Sections gain "hiện trên trang nhất", its order and count; a change goes on the audit log."""
     section = make_section("Thời sự")
