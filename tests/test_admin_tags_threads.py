@@ -596,15 +596,32 @@ def test_the_tag_thread_and_author_forms_open_with_their_fields(editor_client):
 
 def test_people_and_threads_are_found_typed_without_accents_in_the_contributors_and_thread_pickers(editor_client):
     """The article form's autocompletes for a contributor and a thread: "hoang" finds "HOÀNG ANH" (and the pen names
-    of a person found by their main name), "mua nuoc" finds "Mùa nước nổi"; other names are not offered."""
+    of a person found by their main name, each saying whose it is), "mua nuoc" finds "Mùa nước nổi"; other names are
+    not offered."""
     person, other = make_author("HOÀNG ANH"), make_author("THANH THY")
-    pen_name = make_author("H.A", pen_name_of=person)
+    make_author("H.A", pen_name_of=person)
     make_thread("Mùa nước nổi"), make_thread("Chuyển đổi số")
 
     def offered(model, field, term):
         query = {"app_label": "articles", "model_name": model, "field_name": field, "term": term}
         return [item["text"] for item in editor_client.get("/admin/autocomplete/", query).json()["results"]]
 
-    assert sorted(offered("contribution", "author", "hoang")) == sorted([person.name, pen_name.name])
+    assert sorted(offered("contribution", "author", "hoang")) == sorted([person.name, "H.A — bút danh của HOÀNG ANH"])
+    assert offered("article", "author", "h.a") == ["H.A — bút danh của HOÀNG ANH"]
     assert other.name not in offered("contribution", "author", "hoang")
     assert offered("article", "thread", "mua nuoc") == ["Mùa nước nổi"]
+
+
+@pytest.mark.parametrize("pen_names", [1, 8])
+def test_the_people_picker_takes_the_same_queries_however_many_pen_names_it_offers(
+    editor_client, pen_names, django_assert_num_queries
+):
+    """Each pen name's person comes with it: the session, the user, the permissions (2), the folded names' search,
+    the count and the page: 7."""
+    person = make_author("HOÀNG ANH")
+    for i in range(pen_names):
+        make_author(f"H.A {i}", pen_name_of=person)
+    query = {"app_label": "articles", "model_name": "contribution", "field_name": "author", "term": "hoang"}
+    with django_assert_num_queries(7):
+        results = editor_client.get(AUTOCOMPLETE, query).json()["results"]
+    assert len(results) == 1 + pen_names

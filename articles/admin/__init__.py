@@ -22,9 +22,9 @@
 - ``initial.py``: the add forms' initial values from the query string, converted or left out, never a 500.
 - ``stages.py``: the desk's stages, data an administrator edits;
 - ``notifications.py``: each person's notifications, marked read.
-"""
 
-from django.contrib import admin
+The site itself (its name, start page and autocompletes) is ``newsroom/admin.py``.
+"""
 
 from articles.admin.article import ArticleAdmin
 from articles.admin.audit import AuditEntryAdmin
@@ -48,8 +48,3 @@ __all__ = [
     "TagAdmin",
     "ThreadAdmin",
 ]
-
-admin.site.site_header = "Newsroom — Quản trị"
-admin.site.site_title = "Newsroom"
-admin.site.index_title = "Tòa soạn"
-admin.site.index_template = "admin/newsroom_index.html"  # the editors' start page above the models

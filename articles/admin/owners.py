@@ -25,6 +25,14 @@ class AuthorAdmin(FoldedNameSearch, InitialValuesMixin, admin.ModelAdmin):
     prepopulated_fields = {"slug": ["name"]}
     autocomplete_fields = ["user", "pen_name_of"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).select_related("pen_name_of")
+
+    def autocomplete_label(self, author):
+        """In the article form's pickers a pen name says whose it is: typing a person's name offers their pen names
+        too, and "H.A" alone would not say why."""
+        return f"{author.name} — bút danh của {author.pen_name_of.name}" if author.pen_name_of_id else author.name
+
     class Media:
         js = [*SLUG_SCRIPTS, "articles/js/autocomplete_names.js"]
 
