@@ -1134,9 +1134,16 @@ class TakedownQuerySet(models.QuerySet):
         return self.filter(reinstated_at__isnull=True)
 
     def at_slug(self, slug):
-        """The takedown in force of the article at `slug`, or of the one that had it: what a reader's link finds."""
+        """The takedown in force of the article at `slug`, or of the one that had it: what a reader's link finds. A
+        taken-down article deleted and then recovered comes back taken down, its takedown's row deleted with it: it is
+        still gone, under an unsaved takedown that names nothing."""
         in_force = self.in_force().select_related("article")
-        return in_force.filter(article__slug=slug).first() or in_force.filter(article__old_slugs__slug=slug).first()
+        found = in_force.filter(article__slug=slug).first() or in_force.filter(article__old_slugs__slug=slug).first()
+        if found is not None:
+            return found
+        taken_down = Article.objects.filter(status=Article.Status.TAKEN_DOWN)
+        article = taken_down.filter(slug=slug).first() or taken_down.filter(old_slugs__slug=slug).first()
+        return self.model(article=article) if article else None
 
 
 class Takedown(models.Model):

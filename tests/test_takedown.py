@@ -4,8 +4,9 @@ with the permission, and back again at the same URL."""
 import pytest
 from django.contrib.auth.models import User
 from django.test import Client
+from reversion.models import Version
 
-from articles import workflow
+from articles import revisions, workflow
 from articles.models import Article, AuditEntry, Autosave, EditConflict, Takedown
 from tests.factories import article_form_data, logged_in, make_article, make_author, make_staff
 
@@ -162,6 +163,26 @@ def test_a_superuser_deletes_a_taken_down_article_only_with_a_reason_on_record(c
         admin,
         "Bài gỡ rồi xoá",
     )
+
+
+def test_a_taken_down_article_deleted_then_recovered_is_still_gone_and_can_be_reinstated(chief):
+    """Its takedown's row goes with it when it is deleted; recovered from its history it comes back taken down: 410
+    at its URL, on the page and in the API, naming nothing; reinstating brings it back."""
+    admin = User.objects.create_superuser("quantri", password="pw")
+    article = make_article(headline="Bài gỡ, xoá rồi khôi phục", slug="bai-go-xoa")
+    take_down(article, chief, show_headline=True)
+    workflow.delete_taken_down(article, admin, "Xoá nhầm.")
+    reader = Client()
+    assert reader.get("/articles/bai-go-xoa/").status_code == 404
+
+    revisions.recover(Version.objects.get_deleted(Article).get(), admin)
+    page = reader.get("/articles/bai-go-xoa/")
+    assert page.status_code == 410 and "Bài gỡ, xoá rồi khôi phục" not in page.content.decode()
+    api = reader.get("/api/v1/articles/bai-go-xoa/")
+    assert api.status_code == 410 and "headline" not in api.json()
+
+    workflow.reinstate(Article.objects.get(slug="bai-go-xoa"), chief, "Được phép đăng lại.")
+    assert reader.get("/articles/bai-go-xoa/").status_code == 200
 
 
 def test_an_editor_with_the_form_open_is_refused_after_a_takedown_and_keeps_what_they_typed(chief):
