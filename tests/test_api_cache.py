@@ -5,6 +5,7 @@ the shared cache across worker processes. `make test` runs this file again with 
 import json
 import subprocess
 import sys
+import time
 from datetime import timedelta
 from unittest import mock
 
@@ -264,9 +265,10 @@ def test_the_limit_is_counted_by_every_worker_together(client, articles, setting
 
 
 # Another Python process with the same CACHES setting, as another gunicorn worker: counts `count` requests from an
-# address in the current minute, and prints the count it reached.
+# address in the given minute (this process's clock is frozen, the other's is not: the minute is passed, so that a
+# minute turning between the two cannot split the count), and prints the count it reached.
 OTHER_PROCESS = """
-import json, os, sys, time
+import json, os, sys
 import django
 from django.conf import settings
 os.environ["DJANGO_SETTINGS_MODULE"] = "newsroom.settings"
@@ -274,7 +276,7 @@ settings.CACHES = json.loads(sys.argv[1])
 django.setup()
 from django.core.cache import caches
 from articles.api.throttling import hit
-counts = [hit(caches["default"], "127.0.0.1", int(time.time() // 60), 60) for _ in range(int(sys.argv[2]))]
+counts = [hit(caches["default"], "127.0.0.1", int(sys.argv[3]), 60) for _ in range(int(sys.argv[2]))]
 print(counts[-1])
 """
 
@@ -285,7 +287,7 @@ def test_the_limit_holds_across_os_processes(client, articles, settings, time_ma
     settings.API_RATE_LIMIT = "5/minute"
     assert uncached(client).status_code == 200
     counted = subprocess.run(
-        [sys.executable, "-c", OTHER_PROCESS, json.dumps(settings.CACHES), "3"],
+        [sys.executable, "-c", OTHER_PROCESS, json.dumps(settings.CACHES), "3", str(int(time.time() // 60))],
         capture_output=True,
         text=True,
         timeout=60,
