@@ -15,7 +15,7 @@ from django.utils.cache import add_never_cache_headers
 from django.views.generic import DetailView
 
 from articles import fields, workflow
-from articles.models import Article, Contribution, PreviewLink
+from articles.models import Article, Contribution, PreviewLink, RelatedPick
 from articles.sanitize import clean_body
 from articles.text import base_slug
 from articles.views import ArticleDetailView
@@ -73,19 +73,24 @@ class ArticlePreviewView(LoginRequiredMixin, PreviewPage):
         self.take_typed_links(article, form)
 
     def take_typed_links(self, article, form):
-        """The tags and contributors as typed, when they are valid: the byline and the tags shown are the form's."""
+        """The tags, contributors and hand-picked related articles as typed, when they are valid: the byline, the tags
+        and the related box shown are the form's."""
         model_admin = admin.site.get_model_admin(Article)
         if "tags" in form.cleaned_data and form.add_prefix("tags") in self.request.POST:
             article.ordered_tags = form.cleaned_data["tags"]
         obj = article if article.pk else None
         for formset_class, inline in model_admin.get_formsets_with_inlines(self.request, obj):
-            if formset_class.model is not Contribution:
-                continue
             prefix = formset_class.get_default_prefix()
+            if f"{prefix}-TOTAL_FORMS" not in self.request.POST:
+                continue  # not on the form that was posted: what is saved stands
             formset = formset_class(**model_admin.get_formset_kwargs(self.request, article, inline, prefix))
-            if formset.is_valid():
+            if not formset.is_valid():
+                continue
+            if formset_class.model is Contribution:
                 writer = [(article.author, Contribution.Role.WRITER)] if article.author_id else []
                 article.credits = [*writer, *((row.author, row.role) for row in formset.in_order())]
+            elif formset_class.model is RelatedPick:
+                article.typed_picks = [row.related_id for row in formset.in_order()]
         article.links_typed = True  # not read again from the database by the page (ArticleDetailView)
 
 

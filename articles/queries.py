@@ -28,6 +28,8 @@ from articles.prepared import PreparedQuery, PreparedRows
 RELATED = 4
 # How many of an article's tags, primary first, its related box looks through (one part of its query each).
 RELATED_TAGS = 5
+# How many of the hand-picked related articles typed in a preview it shows from (one query shape for any number).
+TYPED_PICKS = 2 * RELATED
 
 _visible_by_slug = PreparedQuery(
     Article,
@@ -217,7 +219,7 @@ class Related(NamedTuple):
     next: Article | None
 
 
-def related_to(article, tags=None):
+def related_to(article, tags=None, picks=None):
     """`article`'s related box, up to `RELATED` other visible articles: the editors' picks in their order, topped up
     from its thread (newest first), then from articles sharing its first `RELATED_TAGS` tags (those sharing more
     first, then newest; of each tag, its most recently created articles are the candidates), then from its section
@@ -225,14 +227,20 @@ def related_to(article, tags=None):
     number of tags.
 
     Without `tags`, the same query reads the article's own tags and credits, and sets them as `load_credits_and_tags`
-    does: the article page's one query for both. A preview gives the `tags` typed (`ordered_tags`)."""
+    does: the article page's one query for both. A preview gives the `tags` typed (`ordered_tags`), and the ids of the
+    hand-picked articles typed, in order (`picks`; the first `TYPED_PICKS`), for the saved ones."""
     if article.pk is None:
         return Related([], None, None)
     own = tags is None
     tag_ids = [] if own else [tag.pk for tag in tags[:RELATED_TAGS]]
+    typed = None if picks is None else list(dict.fromkeys(picks))[:TYPED_PICKS]
     now = timezone.now()
-    query = _related(None if own else len(tag_ids), article.thread_id is not None, article.section_id is not None)
+    query = _related(
+        None if own else len(tag_ids), typed is not None, article.thread_id is not None, article.section_id is not None
+    )
     values = {"article": article.pk, "now": now, **{f"tag{i}": pk for i, pk in enumerate(tag_ids)}}
+    if typed is not None:
+        values.update({f"pick{i}": pk for i, pk in enumerate(_padded(typed, TYPED_PICKS))})
     if article.thread_id is not None:
         values.update(thread=article.thread_id, at=article.published_at or now)
     if article.section_id is not None:
@@ -256,8 +264,10 @@ def related_to(article, tags=None):
 
     tagged = {row[0]: row for _, row in tiers[_Tier.TAG]}
     shared = Counter(row[0] for _, row in tiers[_Tier.TAG])  # an article is in the part of each tag it shares
+    # The saved picks come with their place; the typed ones are in the order typed.
+    rank = (lambda found: typed.index(found[1][0])) if typed is not None else operator.itemgetter(0)
     ordered = [
-        *(row for _, row in sorted(tiers[_Tier.PICK], key=lambda found: found[0])),
+        *(row for _, row in sorted(tiers[_Tier.PICK], key=rank)),
         *newest(row for _, row in tiers[_Tier.THREAD]),
         *sorted(newest(tagged.values()), key=lambda row: -shared[row[0]]),
         *newest(row for _, row in tiers[_Tier.SECTION]),
@@ -300,20 +310,22 @@ _EXTRA_END = len(_EXTRA)
 _ANNOTATED = ("kind", "position", "owner", "row", *_PERSON_AND_ROLE)
 
 
-# One per shape: the number of tags (None: the article's own, with its credits), and whether the article has a thread
-# and a section (a part that could find nothing is left out). Each tag is a part of its own, so that each reads its
+# One per shape: the number of tags (None: the article's own, with its credits), whether the picks are typed (a
+# preview's, `TYPED_PICKS` ids) or saved, and whether the article has a thread and a section (a part that could find
+# nothing is left out). Each tag is a part of its own, so that each reads its
 # own index range, newest articles first, and stops after a few (one part for all the tags would read all their
 # articles).
 @functools.cache
-def _related(tags, in_thread, in_section):
+def _related(tags, typed, in_thread, in_section):
     own = tags is None
     kinds = {"article": int, "now": datetime.datetime, **{f"tag{i}": int for i in range(tags or 0)}}
+    kinds.update({f"pick{i}": int for i in range(TYPED_PICKS if typed else 0)})
     if in_thread:
         kinds.update(thread=int, at=datetime.datetime)
     if in_section:
         kinds["section"] = int
 
-    def build(article, now, thread=None, at=None, section=None, **tag_ids):
+    def build(article, now, thread=None, at=None, section=None, **marks):
         visible = Article.objects.published(now)
         others = visible.exclude(pk=article)
         picks = RelatedPick.objects.filter(article=article)
@@ -325,9 +337,10 @@ def _related(tags, in_thread, in_section):
             links = ArticleTag.objects.filter(article=article).order_by("position", "id").values("tag_id")
             tag_refs = [Subquery(links[i : i + 1]) for i in range(RELATED_TAGS)]
         else:
-            tag_refs = [tag_ids[f"tag{i}"] for i in range(tags)]
+            tag_refs = [marks[f"tag{i}"] for i in range(tags)]
+        picked = [marks[f"pick{i}"] for i in range(TYPED_PICKS)] if typed else picks.values("related")
 
-        parts = [(_Tier.PICK, visible.filter(pk__in=picks.values("related")).values("pk"))]
+        parts = [(_Tier.PICK, others.filter(pk__in=picked).values("pk"))]
         if in_thread:
             parts.append((_Tier.THREAD, newest(others.filter(thread_id=thread))))
         # Each tag's articles by the tag's index (tag, article), the most recently created first.
@@ -348,7 +361,7 @@ def _related(tags, in_thread, in_section):
             in_it = visible.filter(thread_id=thread)
             parts.append((_Tier.PREVIOUS, in_it.after(at, article).order_by("-published_at", "-id").values("pk")[:1]))
             parts.append((_Tier.NEXT, in_it.back_from(at, article).exclude(pk=article).values("pk")[:1]))
-        position = Subquery(picks.filter(related=OuterRef("pk")).values("position")[:1])
+        position = Value(0) if typed else Subquery(picks.filter(related=OuterRef("pk")).values("position")[:1])
         # An article's row leaves the credits' columns empty, typed: PostgreSQL types a UNION's column by its first
         # parts, and would take a column of untyped NULLs for text. In `_ANNOTATED`'s order, as the other rows.
         text, number = models.CharField(), models.IntegerField()

@@ -242,9 +242,10 @@ class ArticleDetailView(DetailView):
         context["is_preview"] = not getattr(self.object, "is_visible", True)
         context["share_url"] = self.request.build_absolute_uri(self.object.get_absolute_url())
         # Its related box, and its byline (and JSON-LD's and Open Graph's credits) and tags read with it: one query. A
-        # preview has the tags and credits typed.
+        # preview has the tags, credits and hand-picked related articles typed.
         typed = getattr(self.object, "links_typed", False)
-        related = queries.related_to(self.object, self.object.ordered_tags if typed else None)
+        tags, picks = (self.object.ordered_tags, getattr(self.object, "typed_picks", None)) if typed else (None, None)
+        related = queries.related_to(self.object, tags, picks)
         context["tags"] = self.object.ordered_tags
         context["related"], context["thread_previous"], context["thread_next"] = related
         context["corrections"] = queries.corrections_of(self.object)

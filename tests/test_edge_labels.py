@@ -143,7 +143,7 @@ def test_a_page_rendered_while_a_write_landed_goes_to_no_shared_cache(client, si
     """A write while the article page was being rendered (its purge may have gone out already): the page that may
     predate it is not given a lifetime for shared caches; the next one is."""
 
-    def related_with_a_write(article, tags):
+    def related_with_a_write(article, tags, picks):
         Article.objects.filter(pk=site.other.pk).update(headline="Sửa giữa chừng")
         return queries.Related([], None, None)
 

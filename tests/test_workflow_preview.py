@@ -185,3 +185,38 @@ def test_only_editors_share_and_only_drafts(reporter, reporter_client, editor_cl
     assert "Chỉ tạo được liên kết xem trước cho bản nháp." in response.content.decode()
     assert editor_client.get(f"{LIST_URL}{own.pk}/chia-se/").status_code == 405
     assert not PreviewLink.objects.exists()
+
+
+def test_preview_shows_the_hand_picked_related_articles_typed_and_saves_none(editor_client):
+    """The preview's related box starts with the picks as typed, in their order, not with the saved ones; nothing is
+    stored. A list of picks that would be refused shows the saved ones."""
+    from articles.models import RelatedPick
+
+    article = make_article(headline="Bài chính", status=Article.Status.DRAFT)
+    saved = make_article(headline="Đã chọn từ trước")
+    pick = RelatedPick.objects.create(article=article, related=saved, position=0)
+    first, second = make_article(headline="Chọn thứ nhất"), make_article(headline="Chọn thứ hai")
+    rows = {
+        "related_picks-TOTAL_FORMS": 3,
+        "related_picks-INITIAL_FORMS": 1,
+        "related_picks-0-id": pick.pk,
+        "related_picks-0-article": article.pk,
+        "related_picks-0-related": saved.pk,
+        "related_picks-0-position": 0,
+        "related_picks-0-DELETE": "on",
+        "related_picks-1-related": second.pk,
+        "related_picks-1-position": 2,
+        "related_picks-2-related": first.pk,
+        "related_picks-2-position": 1,
+    }
+    html = assert_private_preview(
+        editor_client.post(f"/xem-truoc/{article.pk}/", {**article_form_data(article), **rows})
+    )
+    assert re.findall(r'related-title">([^<]+)', html) == ["Chọn thứ nhất", "Chọn thứ hai"]
+    assert list(RelatedPick.objects.values_list("related", flat=True)) == [saved.pk]
+
+    twice = {**rows, "related_picks-2-related": second.pk}
+    html = assert_private_preview(
+        editor_client.post(f"/xem-truoc/{article.pk}/", {**article_form_data(article), **twice})
+    )
+    assert re.findall(r'related-title">([^<]+)', html) == ["Đã chọn từ trước"]
