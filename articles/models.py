@@ -239,6 +239,11 @@ class Author(ArticleOwner):
             ),
         ]
 
+    @property
+    def picker_label(self):
+        """How the admin's people pickers name it: a pen name says whose it is (read with `pen_name_of`)."""
+        return f"{self.name} — bút danh của {self.pen_name_of.name}" if self.pen_name_of_id else self.name
+
     def clean(self):
         super().clean()
         if self.pen_name_of_id is None:

@@ -79,10 +79,9 @@ class ArticlePreviewView(LoginRequiredMixin, PreviewPage):
         if "tags" in form.cleaned_data and form.add_prefix("tags") in self.request.POST:
             article.ordered_tags = form.cleaned_data["tags"]
         obj = article if article.pk else None
+        # Only the inlines posted (LinkedMixin.get_formsets_with_inlines): for the others what is saved stands.
         for formset_class, inline in model_admin.get_formsets_with_inlines(self.request, obj):
             prefix = formset_class.get_default_prefix()
-            if f"{prefix}-TOTAL_FORMS" not in self.request.POST:
-                continue  # not on the form that was posted: what is saved stands
             formset = formset_class(**model_admin.get_formset_kwargs(self.request, article, inline, prefix))
             if not formset.is_valid():
                 continue

@@ -2,6 +2,7 @@
 what an editor types is what is saved, in order; every bad input, typed or crafted, is refused with a Vietnamese
 message and everything typed kept; a reporter who may not edit the article changes none of it; revisions keep it."""
 
+import re
 from datetime import timedelta
 
 import pytest
@@ -610,6 +611,18 @@ def test_people_and_threads_are_found_typed_without_accents_in_the_contributors_
     assert offered("article", "author", "h.a") == ["H.A — bút danh của HOÀNG ANH"]
     assert other.name not in offered("contribution", "author", "hoang")
     assert offered("article", "thread", "mua nuoc") == ["Mùa nước nổi"]
+
+
+def test_a_pen_name_chosen_on_the_article_form_is_named_as_the_picker_offered_it(editor_client):
+    """The author and a contributor chosen under pen names show in their boxes as the list named them."""
+    person = make_author("HOÀNG ANH")
+    pen_name, photographer = make_author("H.A", pen_name_of=person), make_author("THANH THY")
+    article = make_article(author=pen_name)
+    Contribution.objects.create(article=article, author=pen_name, role=Contribution.Role.PHOTO)
+    Contribution.objects.create(article=article, author=photographer, role=Contribution.Role.VIDEO)
+    html = editor_client.get(f"/admin/articles/article/{article.pk}/change/").content.decode()
+    chosen = re.findall(r'<option value="\d+" selected>([^<]+)</option>', html)
+    assert chosen.count("H.A — bút danh của HOÀNG ANH") == 2 and "THANH THY" in chosen
 
 
 @pytest.mark.parametrize("pen_names", [1, 8])

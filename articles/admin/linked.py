@@ -11,11 +11,12 @@ Each row of an inline is part of the article: whoever may change the article (``
 and nobody else, whatever the rows' own model permissions say.
 """
 
+from django import forms
 from django.contrib import admin, messages
 
 from articles import fields, workflow
 from articles.forms import ContributionFormSet, OrderedRowForm, RelatedPickFormSet
-from articles.models import Contribution, RelatedPick
+from articles.models import Author, Contribution, RelatedPick
 
 # The autocompletes that pick an article for readers to be led to (a related pick, a thread's pinned lead): they offer
 # what may be picked (workflow.pickable), as the server accepts.
@@ -23,6 +24,24 @@ PICKING = {("relatedpick", "related"), ("thread", "lead_article")}
 # What a reader of the form sees in place of the tag input.
 TAGS_SHOWN = {"tags": "tags_in_order"}
 PICKABLE_ONLY = "Chỉ chọn được bài đã xuất bản hoặc đã hẹn giờ, chưa hết hạn."
+
+
+class PersonChoiceField(forms.ModelChoiceField):
+    """A people picker's chosen person, named as the list to pick from names them (`Author.picker_label`)."""
+
+    def label_from_instance(self, obj):
+        return obj.picker_label
+
+
+class PersonPicker:
+    """The article's author and its contributors are picked with `PersonChoiceField`, each with the person behind a
+    pen name (one query for the chosen one, as before)."""
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        if db_field.related_model is Author:
+            kwargs.setdefault("queryset", Author.objects.select_related("pen_name_of"))
+            kwargs["form_class"] = PersonChoiceField
+        return super().formfield_for_foreignkey(db_field, request, **kwargs)
 
 
 class ArticlePartInline(admin.TabularInline):
@@ -44,7 +63,7 @@ class ArticlePartInline(admin.TabularInline):
         return workflow.may_edit(request.user, obj)
 
 
-class ContributionInline(ArticlePartInline):
+class ContributionInline(PersonPicker, ArticlePartInline):
     model = Contribution
     formset = ContributionFormSet
     fields = ["author", "role", "position"]
@@ -72,8 +91,9 @@ def picking(request):
     return match is not None and match.url_name == "autocomplete" and key in PICKING
 
 
-class LinkedMixin:
-    """ArticleAdmin's part: the inlines, the tag field (who may type a new tag), what was made of the typed tags."""
+class LinkedMixin(PersonPicker):
+    """ArticleAdmin's part: the inlines, the tag field (who may type a new tag), what was made of the typed tags, the
+    people pickers."""
 
     inlines = [ContributionInline, RelatedPickInline]
 

@@ -31,7 +31,7 @@ class AuthorAdmin(FoldedNameSearch, InitialValuesMixin, admin.ModelAdmin):
     def autocomplete_label(self, author):
         """In the article form's pickers a pen name says whose it is: typing a person's name offers their pen names
         too, and "H.A" alone would not say why."""
-        return f"{author.name} — bút danh của {author.pen_name_of.name}" if author.pen_name_of_id else author.name
+        return author.picker_label
 
     class Media:
         js = [*SLUG_SCRIPTS, "articles/js/autocomplete_names.js"]
