@@ -177,8 +177,9 @@ def _hidden_from_planner(connection, kinds):
     unknown value), so the generic plan of a list or of the related box looked costlier and never won: the article
     page's related query was planned anew on every call, which cost more than running it (docs/PERFORMANCE.md). Read
     from a scalar subquery, the time is unknown when either plan is made: both count alike, and the generic plan is
-    kept. SQLite plans each statement it prepares once, whatever the values: nothing hidden there."""
-    if connection.vendor != "postgresql" or not settings.PREPARED_STATEMENTS:
+    kept. Hidden whether or not statements are prepared (DJANGO_DB_PREPARED_STATEMENTS), so that both ways plan
+    alike. SQLite plans each statement it prepares once, whatever the values: nothing hidden there."""
+    if connection.vendor != "postgresql":
         return frozenset()
     return frozenset(name for name, kind in kinds.items() if kind is datetime.datetime)
 

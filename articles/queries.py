@@ -312,9 +312,8 @@ _ANNOTATED = ("kind", "position", "owner", "row", *_PERSON_AND_ROLE)
 
 # One per shape: the number of tags (None: the article's own, with its credits), whether the picks are typed (a
 # preview's, `TYPED_PICKS` ids) or saved, and whether the article has a thread and a section (a part that could find
-# nothing is left out). Each tag is a part of its own, so that each reads its
-# own index range, newest articles first, and stops after a few (one part for all the tags would read all their
-# articles).
+# nothing is left out). Each tag is a part of its own, so that each reads its own index range, newest articles first,
+# and stops after a few (one part for all the tags would read all their articles).
 @functools.cache
 def _related(tags, typed, in_thread, in_section):
     own = tags is None
