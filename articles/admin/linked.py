@@ -34,8 +34,8 @@ class PersonChoiceField(forms.ModelChoiceField):
 
 
 class PersonPicker:
-    """The article's author and its contributors are picked with `PersonChoiceField`, each with the person behind a
-    pen name (one query for the chosen one, as before)."""
+    """The article's author and its contributors are picked with `PersonChoiceField`; the chosen one is read with the
+    person behind its pen name, in the one query the widget makes for it."""
 
     def formfield_for_foreignkey(self, db_field, request, **kwargs):
         if db_field.related_model is Author:
