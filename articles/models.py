@@ -1139,16 +1139,17 @@ class TakedownQuerySet(models.QuerySet):
         return self.filter(reinstated_at__isnull=True)
 
     def at_slug(self, slug):
-        """The takedown in force of the article at `slug`, or of the one that had it: what a reader's link finds. A
-        taken-down article deleted and then recovered comes back taken down, its takedown's row deleted with it: it is
-        still gone, under an unsaved takedown that names nothing."""
-        in_force = self.in_force().select_related("article")
-        found = in_force.filter(article__slug=slug).first() or in_force.filter(article__old_slugs__slug=slug).first()
-        if found is not None:
-            return found
+        """The takedown of the taken-down article at `slug`, or of the one that had it: what a reader's link finds. Its
+        row in force says whether the 410 page names it; a taken-down article deleted and then recovered has none (it
+        went with the deletion): it is still gone, under an unsaved takedown that names nothing. An unknown slug costs
+        the two lookups it always did."""
         taken_down = Article.objects.filter(status=Article.Status.TAKEN_DOWN)
         article = taken_down.filter(slug=slug).first() or taken_down.filter(old_slugs__slug=slug).first()
-        return self.model(article=article) if article else None
+        if article is None:
+            return None
+        takedown = self.in_force().filter(article=article).first() or self.model()
+        takedown.article = article
+        return takedown
 
 
 class Takedown(models.Model):

@@ -185,6 +185,18 @@ def test_a_taken_down_article_deleted_then_recovered_is_still_gone_and_can_be_re
     assert reader.get("/articles/bai-go-xoa/").status_code == 200
 
 
+def test_an_unknown_or_taken_down_slug_costs_a_fixed_number_of_queries(chief, django_assert_num_queries):
+    """A 404 for a slug no article has: the visible article, an old slug, a taken-down article at the slug and at an
+    old slug, the header's menu (5). A 410: the same, with the takedown found at the slug (its row in force) instead
+    of looking through the old slugs."""
+    take_down(make_article(slug="da-go"), chief)
+    reader = Client()
+    with django_assert_num_queries(5):
+        assert reader.get("/articles/khong-co-bai-nay/").status_code == 404
+    with django_assert_num_queries(5):
+        assert reader.get("/articles/da-go/").status_code == 410
+
+
 def test_an_editor_with_the_form_open_is_refused_after_a_takedown_and_keeps_what_they_typed(chief):
     """The editor's next save says the article was taken down, by whom and why; nothing is written to the article,
     and what they typed waits in their autosave."""
