@@ -86,7 +86,8 @@ def assemble(arrangement=None, now=None):
     shown_above = 1 + settings.FRONT_FEATURED + settings.FRONT_LATEST
     most = settings.FRONT_MOST_READ + shown_above + sum(section.front_count for section in sections)
     popular = most_read.top(most)
-    breaking_id = arrangement.breaking_article_id if arrangement and arrangement.breaking_shown(now) else None
+    breaking = arrangement is not None and arrangement.breaking_shown(now)
+    breaking_id = arrangement.breaking_article_id if breaking else None
     # The picks that take their slots when readers may see their article: the blocks below skip them.
     picked = [pick.article for pick in picks if pick.article and (pick.until is None or now < pick.until)]
     rows, finish = queries.front_candidates(
@@ -138,7 +139,7 @@ def assemble(arrangement=None, now=None):
     if lead in cards:
         queries.load_credits_and_tags([cards[lead]], tags=False)  # the lead prints its byline
     return Front(
-        breaking=arrangement.breaking_text if arrangement and arrangement.breaking_shown(now) else "",
+        breaking=arrangement.breaking_text if breaking else "",
         breaking_article=finish(rows[breaking_id]) if breaking_id in rows else None,
         lead=cards.get(lead),
         featured=[cards[pk] for pk in featured if pk in cards],
