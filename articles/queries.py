@@ -280,9 +280,10 @@ def related_to(article, tags=None, picks=None):
     return Related([card(row) for row in list(box.values())[:RELATED]], *around)
 
 
+@functools.cache
 def _card_maker(query):
     """A function making the related box's Article (its `_BOX` columns, the others deferred) of a row as
-    `query.columns` read it."""
+    `query.columns` read it: one per query, as the query is one per shape."""
     using = router.db_for_read(Article)
     converters = [query.converter(name) for name in _BOX]
     return lambda row: Article.from_db(
