@@ -121,8 +121,11 @@ class _Compiled:
         hidden = _hidden_from_planner(connections[using], prepared.kinds)
         self.sql = _PLACEHOLDER.sub(lambda _: _parameter(next(named), hidden), sql)
         self.constants = {name: param for name, param in zip(names, params, strict=True) if name not in marks}
+        if connections[using].vendor == "postgresql":
+            _converted_once(self.sql, len(set(names)))
         self.adapt = {name: KINDS[kind][1] for name, kind in prepared.kinds.items()}
         self.using = using
+        self.pickers = {}  # `columns()`'s, by the names asked for
         if rows_only:
             return
         self.compiler = compiler
@@ -152,7 +155,9 @@ class _Compiled:
         return self.start + self.attnames.index(name)
 
     def columns(self, names, values):
-        pick = operator.itemgetter(*map(self.position, names))
+        pick = self.pickers.get(names)
+        if pick is None:
+            pick = self.pickers[names] = operator.itemgetter(*map(self.position, names))
         return [pick(row) for row in self.fetch(values)]
 
     def run(self, values):
@@ -184,6 +189,22 @@ def _hidden_from_planner(connection, kinds):
     if connection.vendor != "postgresql":
         return frozenset()
     return frozenset(name for name, kind in kinds.items() if kind is datetime.datetime)
+
+
+def _converted_once(sql, parameters):
+    """Have psycopg keep its conversion of `sql` (with this many named `parameters`) for the next calls.
+
+    psycopg turns a statement's "%(name)s" marks into PostgreSQL's "$1" with a regular expression over the whole text,
+    and keeps the result (in a small cache of the statements last used) only for a statement short enough and with
+    few enough parameters. The related box's query and the front page's candidates' are longer and have more: psycopg
+    read them through again on every call, which cost more than making the rows' objects (docs/PERFORMANCE.md). Its
+    bounds are raised to hold each prepared statement when it is compiled. A psycopg that names them otherwise is
+    left as it is (slower, still right), and `tests/test_prepared.py` fails."""
+    from psycopg import _queries
+
+    for bound, needed in (("MAX_CACHED_STATEMENT_LENGTH", len(sql)), ("MAX_CACHED_STATEMENT_PARAMS", parameters)):
+        if getattr(_queries, bound, needed) < needed:
+            setattr(_queries, bound, needed)
 
 
 def _parameter(name, hidden):

@@ -12,11 +12,11 @@ from django.db.models import Count
 from django.test.utils import CaptureQueriesContext
 from django.utils import timezone
 
-from articles import queries
+from articles import front, queries
 from articles.lists import CardList
 from articles.models import Article, OldSlug, Section
 from articles.prepared import PreparedQuery
-from tests.factories import make_article, make_author, make_section
+from tests.factories import make_article, make_author, make_section, make_tag, tagged
 
 pytestmark = pytest.mark.django_db
 
@@ -141,3 +141,24 @@ def test_on_postgresql_the_related_box_and_the_list_keep_the_plan_made_once():
     related = [plan for statement, plan in plans.items() if '"articles_relatedpick"' in statement]
     listed = [plan for statement, plan in plans.items() if statement.rstrip().endswith("LIMIT 21")]
     assert related == listed == [(7, 5)]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="psycopg is PostgreSQL's driver")
+def test_on_postgresql_psycopg_reads_even_the_longest_prepared_statements_once(monkeypatch):
+    """psycopg keeps its conversion of a statement's marks only for short statements with few parameters; the related
+    box's query and the front page's candidates' are longer and have more, and were read through again on every
+    call."""
+    from psycopg import _queries
+
+    for n in range(3):  # enough blocks for the candidates' query to have more parameters than psycopg keeps
+        make_section(name=f"Chuyên mục {n}", on_front=True, front_count=10)
+    article = tagged(make_article(section=Section.objects.first()), make_tag())
+    queries.related_to(article)
+    front.assemble()
+    original, converted = _queries._query2pg_nocache, []
+    monkeypatch.setattr(_queries, "_query2pg_nocache", lambda *args: converted.append(args) or original(*args))
+
+    queries.related_to(article)
+    front.assemble()
+
+    assert converted == []
