@@ -1,5 +1,6 @@
 from django.apps import AppConfig
 from django.core.signals import setting_changed
+from django.db.backends.signals import connection_created
 from django.db.models.signals import post_delete, post_init, post_migrate, post_save, pre_save
 
 
@@ -33,6 +34,7 @@ class ArticlesConfig(AppConfig):
         post_save.connect(Article.fill_derived_after_raw_save, sender=Article, dispatch_uid="articles.raw_save")
         # On SQLite, migrations that rebuild the article table drop the search index's triggers: put them back.
         post_migrate.connect(search.repair_index, dispatch_uid="articles.search.repair_index")
+        connection_created.connect(renditions.read_json_as_text, dispatch_uid="articles.renditions.json_as_text")
         # Every save is a revision (django-reversion), whoever makes it.
         revisions.register()
         post_save.connect(revisions.record_save, sender=Article, dispatch_uid="articles.revisions.record_save")

@@ -139,7 +139,15 @@ class RenditionFile(NamedTuple):
 class RecordField(models.JSONField):
     """Where `make_renditions()`'s record is stored (``image_renditions``). Each different record is parsed once per
     process: a list loads 20 with its cards on every request, and parsing them cost more than the rest of reading the
-    rows. The dict read is shared by every row holding the same record: replace it, never change it in place."""
+    rows. The dict read is shared by every row holding the same record: replace it, never change it in place.
+
+    On PostgreSQL the column is ``json``, not JSONField's ``jsonb``: the record is written whole and read whole, never
+    searched, and PostgreSQL prints a ``jsonb`` value anew on every read, which cost a list more server time than the
+    rest of its query (docs/PERFORMANCE.md); ``json`` is the text as written. psycopg reads it as text too
+    (`read_json_as_text`), and it is parsed here as on the other databases."""
+
+    def db_type(self, connection):
+        return "json" if connection.vendor == "postgresql" else super().db_type(connection)
 
     def from_db_value(self, value, expression, connection):
         if isinstance(value, str) and not isinstance(expression, KeyTransform):
@@ -153,6 +161,15 @@ class RecordField(models.JSONField):
 @functools.lru_cache(maxsize=1024)
 def _parsed_record(text):
     return json.loads(text)
+
+
+def read_json_as_text(sender, connection, **kwargs):
+    """connection_created (connected in ArticlesConfig.ready()): on PostgreSQL, psycopg gives a ``json`` column's
+    value as its text, as Django has it give ``jsonb``'s, rather than parsing each row's itself."""
+    if connection.vendor == "postgresql":
+        from psycopg.types.string import TextLoader
+
+        connection.connection.adapters.register_loader("json", TextLoader)
 
 
 class Photo:

@@ -8,6 +8,7 @@ from django.conf import settings
 from django.core.files.storage import default_storage
 from django.core.files.uploadedfile import SimpleUploadedFile
 from django.core.management import call_command
+from django.db import connection
 from PIL import Image
 
 from articles.models import Article
@@ -238,3 +239,16 @@ def test_a_card_photo_leaves_its_article_to_reference_counting():
         assert freed() is None
     finally:
         gc.enable()
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's column types")
+def test_on_postgresql_the_photo_record_is_kept_as_written_and_read_back_whole():
+    """A `json` column, not `jsonb`: PostgreSQL prints a `jsonb` value anew on every read of every card."""
+    record = {"source": "articles/hong.jpg", "files": [{"name": "a.jpg", "type": "image/jpeg", "width": 480}]}
+    article = make_article()
+    Article.objects.filter(pk=article.pk).update(image_renditions=record)
+
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT pg_typeof(image_renditions)::text FROM articles_article WHERE id = %s", [article.pk])
+        assert cursor.fetchone() == ("json",)
+    assert Article.objects.get(pk=article.pk).image_renditions == record
