@@ -142,8 +142,8 @@ class RecordField(models.JSONField):
     rows. The dict read is shared by every row holding the same record: replace it, never change it in place.
 
     On PostgreSQL the column is ``json``, not JSONField's ``jsonb``: the record is written whole and read whole, never
-    searched, and PostgreSQL prints a ``jsonb`` value anew on every read, which cost a list more server time than the
-    rest of its query (docs/PERFORMANCE.md); ``json`` is the text as written. psycopg reads it as text too
+    searched, and PostgreSQL prints a ``jsonb`` value anew on every read, much of a list's server time
+    (docs/PERFORMANCE.md); ``json`` is the text as written. psycopg reads it as text too
     (`read_json_as_text`), and it is parsed here as on the other databases."""
 
     def db_type(self, connection):
