@@ -16,6 +16,8 @@ LIST_URL = "/admin/articles/article/"
 
 def form_data(author, **overrides):
     """A new article, published a minute ago, with a photo's texts, as the add form posts it."""
+    # Its date and time from one moment: a minute before local midnight is yesterday's date.
+    published = timezone.localtime() - timedelta(minutes=1)
     values = {
         "headline": "Đức Phương nêu cao tinh thần trách nhiệm",
         "lead": "Sapo của bài.",
@@ -25,7 +27,8 @@ def form_data(author, **overrides):
         "image_alt": "Gian hàng",
         "author": author.pk,
         "status": Article.Status.PUBLISHED,
-        "published_at_1": (timezone.localtime() - timedelta(minutes=1)).strftime("%H:%M:%S"),
+        "published_at_0": published.strftime("%d/%m/%Y"),
+        "published_at_1": published.strftime("%H:%M:%S"),
     }
     return article_form_data(**{**values, **overrides})
 
