@@ -12,9 +12,10 @@ can be measured on its own. Each URL is requested 5 times to warm up, then 50 ti
 
 Calls weigh a cheap call like a costly one, and miss the database's work. `--instructions` counts the CPU
 instructions a request executes instead: the whole process (Python, the templates, SQLite's own work) under
-valgrind's cachegrind, which counts them the same whatever the machine is doing. Each URL is requested `--requests`
-times after the warm-up in one process and twice as many in another; the difference over `--requests` is one
-request's, without the start and the warm-up (the first requests fill the per-process caches). On PostgreSQL the
+valgrind's cachegrind, which counts them the same whatever the machine is doing. Only the process's own: the kernel's
+work for it (a round trip to a database server is system time on both sides) is not counted. Each URL is requested
+`--requests` times after the warm-up in one process and twice as many in another; the difference over `--requests`
+is one request's, without the start and the warm-up (the first requests fill the per-process caches). On PostgreSQL the
 server's work is in its own process: the count is Python's, and the server backend's CPU time per request (read from
 /proc when the server runs on this machine) is printed beside it, in microseconds, as measured. `--checkout DIR`
 measures the code of another checkout (a worktree of an older commit, say) with its own venv and its own
@@ -59,7 +60,7 @@ def main():
         from articles.models import Article
 
         middle = Article.objects.published().order_by("pk")
-        urls = ["/", "/?page=2", middle[middle.count() // 2].get_absolute_url(), "/feed/", "/search/?q=can+tho"]
+        urls = ["/", "/latest/", middle[middle.count() // 2].get_absolute_url(), "/feed/", "/search/?q=can+tho"]
     for url in urls:
         calls, status = calls_per_request(application, url)
         print(f"{calls:8,.0f} calls  {status:<8} {url}")
