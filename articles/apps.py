@@ -34,6 +34,7 @@ class ArticlesConfig(AppConfig):
         post_save.connect(Article.fill_derived_after_raw_save, sender=Article, dispatch_uid="articles.raw_save")
         # On SQLite, migrations that rebuild the article table drop the search index's triggers: put them back.
         post_migrate.connect(search.repair_index, dispatch_uid="articles.search.repair_index")
+        # On PostgreSQL, psycopg gives the photo record's json column as text, as Django has it give jsonb.
         connection_created.connect(renditions.read_json_as_text, dispatch_uid="articles.renditions.json_as_text")
         # Every save is a revision (django-reversion), whoever makes it.
         revisions.register()
