@@ -11,7 +11,7 @@ class ArticlesConfig(AppConfig):
 
     def ready(self):
         """Every receiver of the app is connected here, and nowhere by importing a module."""
-        from articles import pagecache, renditions, revisions, search, signals, templating, workflow
+        from articles import pagecache, postgres, renditions, revisions, search, signals, templating, workflow
         from articles.models import Article, clean_text_fields
 
         # Every text field of every model of the app, later ones included, is cleaned on save (articles/text.py).
@@ -34,8 +34,8 @@ class ArticlesConfig(AppConfig):
         post_save.connect(Article.fill_derived_after_raw_save, sender=Article, dispatch_uid="articles.raw_save")
         # On SQLite, migrations that rebuild the article table drop the search index's triggers: put them back.
         post_migrate.connect(search.repair_index, dispatch_uid="articles.search.repair_index")
-        # On PostgreSQL, psycopg gives the photo record's json column as text, as Django has it give jsonb.
-        connection_created.connect(renditions.read_json_as_text, dispatch_uid="articles.renditions.json_as_text")
+        # On PostgreSQL, psycopg reads the photo record as text and the times in C (articles/postgres.py).
+        connection_created.connect(postgres.read_values, dispatch_uid="articles.postgres.read_values")
         # Every save is a revision (django-reversion), whoever makes it.
         revisions.register()
         post_save.connect(revisions.record_save, sender=Article, dispatch_uid="articles.revisions.record_save")

@@ -144,7 +144,7 @@ class RecordField(models.JSONField):
     On PostgreSQL the column is ``json``, not JSONField's ``jsonb``: the record is written whole and read whole, never
     searched, and PostgreSQL prints a ``jsonb`` value anew on every read, much of a list's server time
     (docs/PERFORMANCE.md); ``json`` is the text as written. psycopg reads it as text too
-    (`read_json_as_text`), and it is parsed here as on the other databases."""
+    (articles/postgres.py), and it is parsed here as on the other databases."""
 
     def db_type(self, connection):
         return "json" if connection.vendor == "postgresql" else super().db_type(connection)
@@ -161,15 +161,6 @@ class RecordField(models.JSONField):
 @functools.lru_cache(maxsize=1024)
 def _parsed_record(text):
     return json.loads(text)
-
-
-def read_json_as_text(sender, connection, **kwargs):
-    """connection_created (connected in ArticlesConfig.ready()): on PostgreSQL, psycopg gives a ``json`` column's
-    value as its text, as Django has it give ``jsonb``'s, rather than parsing each row's itself."""
-    if connection.vendor == "postgresql":
-        from psycopg.types.string import TextLoader
-
-        connection.connection.adapters.register_loader("json", TextLoader)
 
 
 class Photo:
