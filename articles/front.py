@@ -129,15 +129,13 @@ def assemble(arrangement=None, now=None):
     blocks = [(section, take(by_section.get(section.pk, []), section.front_count)) for section in sections]
     popular = take([pk for pk in popular if pk in rows], settings.FRONT_MOST_READ)
 
-    # The lead and featured stories print a photo and a byline: their cards are read apart; the rest are headlines.
-    cards = queries.front_cards(now, list(filter(None, top)), len(picks))
+    # The lead and featured stories print their cards (a photo; the lead, its byline too); the rest are headlines.
+    cards = queries.front_cards(now, top)
 
     def headlines(ids):
         return [finish(rows[pk]) for pk in ids]
 
     lead, *featured = top
-    if lead in cards:
-        queries.load_credits_and_tags([cards[lead]], tags=False)  # the lead prints its byline
     return Front(
         breaking=arrangement.breaking_text if breaking else "",
         breaking_article=finish(rows[breaking_id]) if breaking_id in rows else None,

@@ -247,14 +247,10 @@ def related_to(article, tags=None, picks=None):
         values["section"] = article.section_id
     # Rows, not model instances (`PreparedQuery.columns`): of the dozen or so read, the box and the links show six
     # at most, and making an instance (its photo's record parsed) costs more than reading its row.
-    rows = query.columns(_RELATED_COLUMNS, **values)
+    rows, extras = _split_extras(query.columns(_extras_columns(_BOX), **values))
     tiers = {tier: [] for tier in _Tier}
-    extras = []
     for row in rows:
-        if row[0] < 0:
-            extras.append(row[:_EXTRA_END])
-        else:
-            tiers[row[0]].append((row[2], row[_EXTRA_END:]))
+        tiers[row[0]].append((row[2], row[_EXTRA_END:]))
     if own:
         _attach({article.pk: article}, extras, tags=True)
 
@@ -275,40 +271,77 @@ def related_to(article, tags=None, picks=None):
     box = {}
     for row in ordered:
         box.setdefault(row[0], row)  # each once, at its first place
-    card = _card_maker(query)
+    card = _card_maker(query, _BOX)
     around = [card(tiers[tier][0][1]) if tiers[tier] else None for tier in (_Tier.PREVIOUS, _Tier.NEXT)]
     return Related([card(row) for row in list(box.values())[:RELATED]], *around)
 
 
 @functools.cache
-def _card_maker(query):
-    """A function making the related box's Article (its `_BOX` columns, the others deferred) of a row as
-    `query.columns` read it: one per query, as the query is one per shape."""
+def _card_maker(query, names):
+    """A function making an Article of the values of its columns `names` (the others deferred), as `query.columns`
+    read them: one per query and columns, as a query is one per shape."""
     using = router.db_for_read(Article)
-    converters = [query.converter(name) for name in _BOX]
-    return lambda row: Article.from_db(
-        using, _BOX, [convert(value) for convert, value in zip(converters, row, strict=True)]
+    converters = [query.converter(name) for name in names]
+    return lambda values: Article.from_db(
+        using, names, [convert(value) for convert, value in zip(converters, values, strict=True)]
     )
 
 
-# The related box prints no lead and no author, so no join. The id first, then in the model's order, as
-# `Model.from_db` takes them.
-_BOX = tuple(
-    field.attname
-    for field in Article._meta.concrete_fields
-    if field.name == "id" or (field.name in fields.CARD and field.name not in ("lead", "author"))
+# A card's columns (`fields.CARD`, as `ArticleQuerySet.cards()` reads them): the id first, then in the model's order,
+# as `Model.from_db` takes them.
+_CARD = tuple(
+    field.attname for field in Article._meta.concrete_fields if field.name == "id" or field.name in fields.CARD
 )
+# The related box prints no lead and no author, so no join.
+_BOX = tuple(name for name in _CARD if name not in ("lead", "author_id"))
 _PUBLISHED = _BOX.index("published_at")
 
-# The rows of the related query: the box's articles (`_Tier`) and, when it reads them, the article's credits and tags
-# (`_Extra`), in the same columns. An article's row holds its tier in "kind" and its pick's place in "position"; its
-# other columns of `_EXTRA` are empty. A credit's or tag's row holds its person's or tag's id, name and slug in the
-# article's "id", "headline" and "slug" (`_RELATED_COLUMNS` reads them there), and nothing in the article's others.
+# Articles and their credits and tags (`_Extra`) in one query (`_with_extras`), in the same columns: an article's row
+# holds a kind of its own (>= 0) in "kind" and, for the related box, its pick's place in "position"; its other columns
+# of `_EXTRA` are empty. A credit's or tag's row holds its person's or tag's id, name and slug in the article's "id",
+# "headline" and "slug" (`_extras_columns` reads them there), and nothing in the article's others.
 _PERSON_AND_ROLE = ("person", "person_name", "person_slug", "role")
-_RELATED_COLUMNS = ("kind", "owner", "position", "row", "id", "headline", "slug", *_PERSON_AND_ROLE, *_BOX)
 _EXTRA_END = len(_EXTRA)
-# The article parts' own columns (`_BOX`) come first, then these, in this order.
+# The article parts' own columns come first, then these, in this order.
 _ANNOTATED = ("kind", "position", "owner", "row", *_PERSON_AND_ROLE)
+
+
+def _extras_columns(names):
+    """The columns of each row of a query of articles' columns `names` with their extras (`_with_extras`): `_EXTRA`'s,
+    then the articles' own."""
+    return ("kind", "owner", "position", "row", "id", "headline", "slug", *_PERSON_AND_ROLE, *names)
+
+
+def _as_article_row(articles, kind, position=None):
+    """`articles` (their columns chosen) annotated as an article's row of a query with extras: their `kind`, their
+    `position` (0 by default), and the credits' columns empty, typed: PostgreSQL types a UNION's column by its first
+    parts, and would take a column of untyped NULLs for text."""
+    text, number = models.CharField(), models.IntegerField()
+    empty = {name: Cast(Value(None), number if name in ("owner", "row", "person") else text) for name in _ANNOTATED[2:]}
+    return articles.annotate(kind=Value(int(kind)), position=position or Value(0), **empty)
+
+
+def _with_extras(articles, names, ids, tags):
+    """A UNION ALL of the querysets `articles` (each of the columns `names`, as `_as_article_row` annotates them) and
+    the credits (and, with `tags`, the tags) of the articles `ids` (none: no such rows), in the same columns."""
+    number = models.IntegerField()
+    as_article = {"id": "ref", "headline": "name", "slug": "slug"}
+    extras = [
+        queryset.values_list(
+            *(columns[as_article[name]] if name in as_article else Value(None, output_field=number) for name in names),
+            *(columns[name] for name in _ANNOTATED),
+        ).order_by()
+        for queryset, columns in (_extra_parts(ids, tags=tags) if ids else [])
+    ]
+    return articles[0].union(*articles[1:], *extras, all=True)
+
+
+def _split_extras(rows):
+    """The rows of a query with extras, read as `_extras_columns` says: (the articles' rows, the extras' rows)."""
+    articles, extras = [], []
+    for row in rows:
+        (extras if row[0] < 0 else articles).append(row)
+    return articles, [row[:_EXTRA_END] for row in extras]
 
 
 # One per shape: the number of tags (None: the article's own, with its credits), whether the picks are typed (a
@@ -361,31 +394,14 @@ def _related(tags, typed, in_thread, in_section):
             in_it = visible.filter(thread_id=thread)
             parts.append((_Tier.PREVIOUS, in_it.after(at, article).order_by("-published_at", "-id").values("pk")[:1]))
             parts.append((_Tier.NEXT, in_it.back_from(at, article).exclude(pk=article).values("pk")[:1]))
-        position = Value(0) if typed else Subquery(picks.filter(related=OuterRef("pk")).values("position")[:1])
-        # An article's row leaves the credits' columns empty, typed: PostgreSQL types a UNION's column by its first
-        # parts, and would take a column of untyped NULLs for text. In `_ANNOTATED`'s order, as the other rows.
-        text, number = models.CharField(), models.IntegerField()
-        empty = {
-            name: Cast(Value(None), number if name in ("owner", "row", "person") else text) for name in _ANNOTATED[2:]
-        }
+        position = None if typed else Subquery(picks.filter(related=OuterRef("pk")).values("position")[:1])
         rows = [
-            Article.objects.filter(pk__in=ids)
-            .only(*_BOX)
-            .annotate(kind=Value(int(tier)), position=position if tier == _Tier.PICK else Value(0), **empty)
-            .order_by()
+            _as_article_row(
+                Article.objects.filter(pk__in=ids).only(*_BOX), tier, position if tier == _Tier.PICK else None
+            ).order_by()
             for tier, ids in parts
         ]
-        if own:
-            # The credits' and tags' rows: their person's or tag's id, name and slug where an article's are.
-            box = {"id": "ref", "headline": "name", "slug": "slug"}
-            rows += [
-                queryset.values_list(
-                    *(columns[box[name]] if name in box else Value(None, output_field=number) for name in _BOX),
-                    *(columns[name] for name in _ANNOTATED),
-                ).order_by()
-                for queryset, columns in _extra_parts([article], tags=True)
-            ]
-        return rows[0].union(*rows[1:], all=True)
+        return _with_extras(rows, _BOX, [article] if own else [], tags=True)
 
     return PreparedQuery(Article, build, **kinds)
 
@@ -549,17 +565,27 @@ class Headline(NamedTuple):
         return slug_url("articles:detail", self.slug)
 
 
-def front_cards(now, ids, size):
-    """{id: card} of the visible articles among `ids` (at most `size`), as the lists print them (`cards()`)."""
-    values = {f"id{i}": pk for i, pk in enumerate(_padded(ids, size))}
-    return {article.pk: article for article in _front_cards(size)(now=now, **values)}
+def front_cards(now, slots):
+    """{id: card} of the visible articles in the lead and featured `slots` (ids, None for an empty one), as the lists
+    print them (`cards()`), the lead's (the first slot's) with its credits (`load_credits_and_tags`, without tags):
+    one query."""
+    ids = [pk or 0 for pk in slots]
+    query = _front_cards(len(ids))
+    values = {"now": now, "lead": ids[0], **{f"id{i}": pk for i, pk in enumerate(ids)}}
+    rows, extras = _split_extras(query.columns(_extras_columns(_CARD), **values))
+    card = _card_maker(query, _CARD)
+    cards = {article.pk: article for article in (card(row[_EXTRA_END:]) for row in rows)}
+    if ids[0] in cards:
+        _attach({ids[0]: cards[ids[0]]}, extras, tags=False)
+    return cards
 
 
 @functools.cache
 def _front_cards(size):
-    kinds = {"now": datetime.datetime, **{f"id{i}": int for i in range(size)}}
-    return PreparedQuery(
-        Article,
-        lambda now, **ids: Article.objects.published(now).cards().filter(pk__in=[ids[f"id{i}"] for i in range(size)]),
-        **kinds,
-    )
+    kinds = {"now": datetime.datetime, "lead": int, **{f"id{i}": int for i in range(size)}}
+
+    def build(now, lead, **ids):
+        cards = Article.objects.published(now).filter(pk__in=[ids[f"id{i}"] for i in range(size)]).only(*_CARD)
+        return _with_extras([_as_article_row(cards, 0).order_by()], _CARD, [lead], tags=False)
+
+    return PreparedQuery(Article, build, **kinds)

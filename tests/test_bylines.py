@@ -83,6 +83,34 @@ def test_a_card_prints_the_byline_with_each_name_linking_to_the_persons_page(cli
     ]
 
 
+@pytest.mark.parametrize("picked", [True, False], ids=["picked lead", "newest as lead"])
+def test_the_front_pages_lead_prints_its_byline_and_the_featured_stories_none(client, editor, picked, settings):
+    """The lead story's line names who made it, a pen name as signed and linked to the person's page, whether the
+    editors picked it or it is the newest filling an empty slot; the featured stories print a headline and a photo."""
+    from articles import workflow
+    from articles.models import Pick
+
+    settings.PAGE_CACHE = False
+    person = make_author("MINH HUYỀN")
+    lead = make_article(headline="Lũ về sớm", author=make_author("HOÀNG VŨ"), published_at=now() - timedelta(hours=3))
+    credit(lead, make_author("MH", pen_name_of=person), PHOTO)
+    featured = make_article(headline="Giá lúa tăng", author=make_author("THANH THY"))
+    credit(featured, make_author("NGỌC HÂN"), PHOTO)
+    picks = [Pick(lead.pk), Pick(featured.pk)] if picked else [Pick(None), Pick(featured.pk)]
+    if not picked:
+        Article.objects.filter(pk=featured.pk).update(published_at=now() - timedelta(hours=5))
+    workflow.arrange_front(editor, 0, picks)
+
+    html = client.get("/").content.decode()
+    story = re.search(r'<article class="lead-story">(.*?)</article>', html, re.S)[1]
+    assert "Lũ về sớm" in story
+    line = re.search(r'<p class="card-meta">(.*?)</p>', story, re.S)[1]
+    assert "Bài: HOÀNG VŨ – Ảnh: MH" in page_text(line)
+    assert (person.get_absolute_url(), "MH") in re.findall(r'<a href="([^"]+)">([^<]+)</a>', line)
+    assert "Giá lúa tăng" in html
+    assert "THANH THY" not in html and "NGỌC HÂN" not in html
+
+
 def test_the_article_page_ends_with_its_byline(client):
     """The article's last line names who made it the paper's way, each name a rel=author link."""
     writer = make_author("THANH THY")

@@ -17,7 +17,7 @@ from tests.factories import make_article, make_section
 
 pytestmark = pytest.mark.django_db
 
-FRONT_QUERIES = 5
+FRONT_QUERIES = 4
 
 
 @pytest.fixture
@@ -287,8 +287,8 @@ def front_queries(client):
 def test_the_front_page_costs_the_same_queries_whatever_the_articles_sections_and_picks(
     client, editor, newest, settings
 ):
-    """6 queries (the arrangement, the front-page sections, the candidates' ids, their cards, the lead's byline, the
-    section menu) with 3 articles and no section, as with 40 articles, 4 sections, picks, breaking news, most read."""
+    """4 queries (the arrangement, the sections, the candidates, the lead and featured stories' cards with the lead's
+    byline) with 3 articles and no section, as with 40 articles, 4 sections, picks, breaking news, most read."""
     settings.PAGE_CACHE = False
     articles = newest(3)
     assert front_queries(client) == FRONT_QUERIES

@@ -158,12 +158,12 @@ def test_the_preview_takes_the_same_queries_whatever_the_number_of_sections_and_
     editor_client, desk, sections, django_assert_num_queries
 ):
     """The editor's session, user and permissions (4), the arrangement in force, then what the reader's front page
-    reads (the menu with its blocks, the candidates, the cards, the lead's byline): 9."""
+    reads (the menu with its blocks, the candidates, the cards with the lead's byline): 8."""
     for i in range(sections):
         section = make_section(f"Mục {i}", on_front=True, front_count=3)
         for j in range(4):
             make_article(headline=f"Bài {i}-{j}", section=section)
-    with django_assert_num_queries(9):
+    with django_assert_num_queries(8):
         response = post(editor_client, action="preview", s0=desk["mekong"].pk, s1=desk["gao"].pk)
     assert response.status_code == 200
     assert 'class="lead-title"><a href="/articles/lu-song-mekong-len-nhanh/">' in response.content.decode()
