@@ -15,8 +15,8 @@ The page cache renews its stamp when a "hiện đến" or the breaking news' end
 **A fixed number of queries**, whatever the number of articles, picks and sections: the arrangement in force, the
 sections (the header's menu: the blocks are those of its sections marked for the front page), the ids of every
 candidate (the visible picks, the newest, each section's newest, the visible most read, with what a headline list
-prints of them; one UNION ALL, read from the lists' indexes), the cards (photo) of the lead and featured stories, and
-the lead's byline: 5 queries (tests/test_front_page.py). Each is compiled once per process (`queries.front_*`,
+prints of them; one UNION ALL, read from the lists' indexes), and the cards (photo) of the lead and featured stories
+with the lead's byline: 4 queries (tests/test_front_page.py). Each is compiled once per process (`queries.front_*`,
 articles/prepared.py): built by the ORM on every request they cost more than the rest of the page.
 """
 
