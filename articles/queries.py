@@ -318,7 +318,7 @@ def _as_article_row(articles, kind, position=None):
     parts, and would take a column of untyped NULLs for text."""
     text, number = models.CharField(), models.IntegerField()
     empty = {name: Cast(Value(None), number if name in ("owner", "row", "person") else text) for name in _ANNOTATED[2:]}
-    return articles.annotate(kind=Value(int(kind)), position=position or Value(0), **empty)
+    return articles.annotate(kind=Value(int(kind)), position=Value(0) if position is None else position, **empty)
 
 
 def _with_extras(articles, names, ids, tags):
@@ -585,7 +585,7 @@ def _front_cards(size):
     kinds = {"now": datetime.datetime, "lead": int, **{f"id{i}": int for i in range(size)}}
 
     def build(now, lead, **ids):
-        cards = Article.objects.published(now).filter(pk__in=[ids[f"id{i}"] for i in range(size)]).only(*_CARD)
+        cards = Article.objects.published(now).cards().filter(pk__in=[ids[f"id{i}"] for i in range(size)])
         return _with_extras([_as_article_row(cards, 0).order_by()], _CARD, [lead], tags=False)
 
     return PreparedQuery(Article, build, **kinds)
