@@ -27,8 +27,8 @@ def read_values(sender, connection, **kwargs):
 
 @functools.cache
 def _utc_times_loader():
-    """A loader of ``timestamptz`` by psycopg's default one (in C when psycopg-binary is installed), which Django takes
-    for its own: it asks each cursor's loader for the `timezone` its own sets."""
+    """A ``timestamptz`` loader calling psycopg's default one (in C with psycopg-binary). It carries the `timezone`
+    Django reads from the connection's loader on every cursor: equal to Django's, so no cursor gets Django's back."""
     import psycopg
     from psycopg.adapt import Loader
 

@@ -12,9 +12,10 @@ import pytest
 from django.core.management import call_command
 from django.utils.timezone import now
 
+from articles import workflow
 from articles.formatting import byline, read_byline
 from articles.importer import ImportFileError, Source, import_source, parse
-from articles.models import Article, Author, Contribution
+from articles.models import Article, Author, Contribution, Pick
 from tests.factories import make_article, make_author, make_section
 
 pytestmark = pytest.mark.django_db
@@ -87,9 +88,6 @@ def test_a_card_prints_the_byline_with_each_name_linking_to_the_persons_page(cli
 def test_the_front_pages_lead_prints_its_byline_and_the_featured_stories_none(client, editor, picked, settings):
     """The lead story's line names who made it, a pen name as signed and linked to the person's page, whether the
     editors picked it or it is the newest filling an empty slot; the featured stories print a headline and a photo."""
-    from articles import workflow
-    from articles.models import Pick
-
     settings.PAGE_CACHE = False
     person = make_author("MINH HUYỀN")
     lead = make_article(headline="Lũ về sớm", author=make_author("HOÀNG VŨ"), published_at=now() - timedelta(hours=3))
