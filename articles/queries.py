@@ -247,7 +247,7 @@ def related_to(article, tags=None, picks=None):
         values["section"] = article.section_id
     # Rows, not model instances (`PreparedQuery.columns`): of the dozen or so read, the box and the links show six
     # at most, and making an instance (its photo's record parsed) costs more than reading its row.
-    rows, extras = _split_extras(query.columns(_extras_columns(_BOX), **values))
+    rows, extras = _split_extras(query.columns(_RELATED_COLUMNS, **values))
     tiers = {tier: [] for tier in _Tier}
     for row in rows:
         tiers[row[0]].append((row[2], row[_EXTRA_END:]))
@@ -310,6 +310,11 @@ def _extras_columns(names):
     """The columns of each row of a query of articles' columns `names` with their extras (`_with_extras`): `_EXTRA`'s,
     then the articles' own."""
     return ("kind", "owner", "position", "row", "id", "headline", "slug", *_PERSON_AND_ROLE, *names)
+
+
+# Worked out once: each page reads its rows with them on every request.
+_RELATED_COLUMNS = _extras_columns(_BOX)
+_FRONT_CARD_COLUMNS = _extras_columns(_CARD)
 
 
 def _as_article_row(articles, kind, position=None):
@@ -572,7 +577,7 @@ def front_cards(now, slots):
     ids = [pk or 0 for pk in slots]
     query = _front_cards(len(ids))
     values = {"now": now, "lead": ids[0], **{f"id{i}": pk for i, pk in enumerate(ids)}}
-    rows, extras = _split_extras(query.columns(_extras_columns(_CARD), **values))
+    rows, extras = _split_extras(query.columns(_FRONT_CARD_COLUMNS, **values))
     card = _card_maker(query, _CARD)
     cards = {article.pk: article for article in (card(row[_EXTRA_END:]) for row in rows)}
     if ids[0] in cards:
