@@ -14,8 +14,9 @@ import operator
 from collections import Counter
 from typing import NamedTuple
 
+from django.contrib.postgres.expressions import ArraySubquery
 from django.db import connections, models, router
-from django.db.models import Exists, OuterRef, Subquery, Value
+from django.db.models import Exists, Func, OuterRef, Subquery, Value
 from django.db.models.functions import Cast
 from django.utils import timezone
 
@@ -351,8 +352,8 @@ def _split_extras(rows):
 
 # One per shape: the number of tags (None: the article's own, with its credits), whether the picks are typed (a
 # preview's, `TYPED_PICKS` ids) or saved, and whether the article has a thread and a section (a part that could find
-# nothing is left out). Each tag is a part of its own, so that each reads its own index range, newest articles first,
-# and stops after a few (one part for all the tags would read all their articles).
+# nothing is left out). Each tag's candidates are read by its own index range, newest articles first, stopping after a
+# few: one range for all the tags would read all their articles.
 @functools.cache
 def _related(tags, typed, in_thread, in_section):
     own = tags is None
@@ -368,47 +369,60 @@ def _related(tags, typed, in_thread, in_section):
         others = visible.exclude(pk=article)
         picks = RelatedPick.objects.filter(article=article)
 
-        def newest(queryset):
-            return queryset.order_by("-published_at", "-id").values("pk")[:RELATED]
+        def of(ids):
+            return Article.objects.filter(pk__in=ids)
 
-        if own:  # its first tags, primary first: the i-th, if it has one
-            links = ArticleTag.objects.filter(article=article).order_by("position", "id").values("tag_id")
-            tag_refs = [Subquery(links[i : i + 1]) for i in range(RELATED_TAGS)]
-        else:
-            tag_refs = [marks[f"tag{i}"] for i in range(tags)]
+        def newest(queryset):
+            return of(queryset.order_by("-published_at", "-id").values("pk")[:RELATED])
+
+        def tagged(tag):
+            """The links of `tag`'s candidates: its visible articles by its index (tag, article), newest first."""
+            candidates = ArticleTag.objects.filter(tag=tag).exclude(article=article)
+            return candidates.filter(Exists(visible.filter(pk=OuterRef("article_id")))).order_by("-article_id")
+
+        # Its first tags, primary first (a preview: those typed).
+        links = ArticleTag.objects.filter(article=article).order_by("position", "id")
+        typed_tags = None if own else [marks[f"tag{i}"] for i in range(tags)]
         picked = [marks[f"pick{i}"] for i in range(TYPED_PICKS)] if typed else picks.values("related")
 
-        parts = [(_Tier.PICK, others.filter(pk__in=picked).values("pk"))]
+        parts = [(_Tier.PICK, of(others.filter(pk__in=picked).values("pk")))]
         if in_thread:
             parts.append((_Tier.THREAD, newest(others.filter(thread_id=thread))))
-        # Each tag's articles by the tag's index (tag, article), the most recently created first.
-        parts += [
-            (
-                _Tier.TAG,
-                ArticleTag.objects.filter(tag=tag)
-                .exclude(article=article)
-                .filter(Exists(visible.filter(pk=OuterRef("article_id"))))
-                .order_by("-article_id")
-                .values("article_id")[:RELATED],
-            )
-            for tag in tag_refs
-        ]
+        # An article in the part once for each tag it shares (the box ranks by how many).
+        if _arrays(router.db_for_read(Article)):
+            # One part for all the tags, each tag's range read by a subquery of its own: a part per tag cost PostgreSQL
+            # about twice as much, each part set up apart, even for a tag the article lacks (docs/PERFORMANCE.md).
+            if own:  # its first links, found by the article too: the database starts from its few
+                first = links.values("pk")[:RELATED_TAGS]
+                tags_of, tag = ArticleTag.objects.filter(article=article, pk__in=first), "tag_id"
+            else:
+                tags_of, tag = Tag.objects.filter(pk__in=typed_tags), "pk"
+            each = ArraySubquery(tagged(OuterRef(tag)).values("pk")[:RELATED])
+            found = tags_of.annotate(link=Func(each, function="unnest")).values("link")
+            parts.append((_Tier.TAG, Article.objects.filter(tag_links__in=found)))
+        else:  # no arrays (SQLite): a part per tag, the i-th if it has one
+            tag_refs = [Subquery(links.values("tag_id")[i : i + 1]) for i in range(RELATED_TAGS)] if own else typed_tags
+            parts += [(_Tier.TAG, of(tagged(tag).values("article_id")[:RELATED])) for tag in tag_refs]
         if in_section:
             parts.append((_Tier.SECTION, newest(others.filter(section_id=section))))
         if in_thread:
             in_it = visible.filter(thread_id=thread)
-            parts.append((_Tier.PREVIOUS, in_it.after(at, article).order_by("-published_at", "-id").values("pk")[:1]))
-            parts.append((_Tier.NEXT, in_it.back_from(at, article).exclude(pk=article).values("pk")[:1]))
+            previous = in_it.after(at, article).order_by("-published_at", "-id")
+            parts.append((_Tier.PREVIOUS, of(previous.values("pk")[:1])))
+            parts.append((_Tier.NEXT, of(in_it.back_from(at, article).exclude(pk=article).values("pk")[:1])))
         position = None if typed else Subquery(picks.filter(related=OuterRef("pk")).values("position")[:1])
         rows = [
-            _as_article_row(
-                Article.objects.filter(pk__in=ids).only(*_BOX), tier, position if tier == _Tier.PICK else None
-            ).order_by()
-            for tier, ids in parts
+            _as_article_row(articles.only(*_BOX), tier, position if tier == _Tier.PICK else None).order_by()
+            for tier, articles in parts
         ]
         return _with_extras(rows, _BOX, [article] if own else [], tags=True)
 
     return PreparedQuery(Article, build, **kinds)
+
+
+def _arrays(using):
+    """Whether database `using` has arrays, to read a subquery's rows as one value (PostgreSQL's ``ARRAY()``)."""
+    return connections[using].vendor == "postgresql"
 
 
 def corrections_of(article):
