@@ -369,11 +369,11 @@ def _related(tags, typed, in_thread, in_section):
         others = visible.exclude(pk=article)
         picks = RelatedPick.objects.filter(article=article)
 
-        def of(ids):
+        def with_ids(ids):
             return Article.objects.filter(pk__in=ids)
 
         def newest(queryset):
-            return of(queryset.order_by("-published_at", "-id").values("pk")[:RELATED])
+            return with_ids(queryset.order_by("-published_at", "-id").values("pk")[:RELATED])
 
         def tagged(tag):
             """The links of `tag`'s candidates: its visible articles by its index (tag, article), newest first."""
@@ -385,7 +385,7 @@ def _related(tags, typed, in_thread, in_section):
         typed_tags = None if own else [marks[f"tag{i}"] for i in range(tags)]
         picked = [marks[f"pick{i}"] for i in range(TYPED_PICKS)] if typed else picks.values("related")
 
-        parts = [(_Tier.PICK, of(others.filter(pk__in=picked).values("pk")))]
+        parts = [(_Tier.PICK, with_ids(others.filter(pk__in=picked).values("pk")))]
         if in_thread:
             parts.append((_Tier.THREAD, newest(others.filter(thread_id=thread))))
         # An article in the part once for each tag it shares (the box ranks by how many).
@@ -402,14 +402,14 @@ def _related(tags, typed, in_thread, in_section):
             parts.append((_Tier.TAG, Article.objects.filter(tag_links__in=found)))
         else:  # no arrays (SQLite): a part per tag, the i-th if it has one
             tag_refs = [Subquery(links.values("tag_id")[i : i + 1]) for i in range(RELATED_TAGS)] if own else typed_tags
-            parts += [(_Tier.TAG, of(tagged(tag).values("article_id")[:RELATED])) for tag in tag_refs]
+            parts += [(_Tier.TAG, with_ids(tagged(tag).values("article_id")[:RELATED])) for tag in tag_refs]
         if in_section:
             parts.append((_Tier.SECTION, newest(others.filter(section_id=section))))
         if in_thread:
             in_it = visible.filter(thread_id=thread)
             previous = in_it.after(at, article).order_by("-published_at", "-id")
-            parts.append((_Tier.PREVIOUS, of(previous.values("pk")[:1])))
-            parts.append((_Tier.NEXT, of(in_it.back_from(at, article).exclude(pk=article).values("pk")[:1])))
+            parts.append((_Tier.PREVIOUS, with_ids(previous.values("pk")[:1])))
+            parts.append((_Tier.NEXT, with_ids(in_it.back_from(at, article).exclude(pk=article).values("pk")[:1])))
         position = None if typed else Subquery(picks.filter(related=OuterRef("pk")).values("position")[:1])
         rows = [
             _as_article_row(articles.only(*_BOX), tier, position if tier == _Tier.PICK else None).order_by()
